@@ -1,0 +1,3 @@
+//! Elementwise activations.
+pub mod gelu_erf;
+pub mod relu;

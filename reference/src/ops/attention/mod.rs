@@ -1,0 +1,2 @@
+//! attention operators.
+pub mod natten_na1d;

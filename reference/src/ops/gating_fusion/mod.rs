@@ -1,0 +1,2 @@
+//! gating_fusion operators.
+pub mod eca_channel_attention;

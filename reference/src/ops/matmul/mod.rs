@@ -1,0 +1,2 @@
+//! matmul operators.
+pub mod matmul;

@@ -1,0 +1,2 @@
+//! normalization operators.
+pub mod std_layernorm_lastdim;

@@ -1,0 +1,2 @@
+//! pooling operators.
+pub mod max_pool2d;

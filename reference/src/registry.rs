@@ -1,0 +1,59 @@
+//! Name → reference function, plus each function's source text for prompts.
+//!
+//! Adding an operator: write `src/ops/<category>/<name>.rs` containing `pub fn <name>`, add
+//! `pub mod <name>;` to the category's `mod.rs`, and one `op!` line below.
+
+use crate::args::OpArgs;
+use crate::tensor::Tensor;
+use crate::Result;
+
+/// Signature shared by every reference operator: outputs in spec order.
+pub type RefFn = fn(&OpArgs<'_>) -> Result<Vec<Tensor>>;
+
+/// One registered reference operator.
+#[derive(Clone, Copy)]
+pub struct RefOp {
+    /// `<category>::<name>`, the string a task's `reference:` field names.
+    pub path: &'static str,
+    /// The full text of the operator's source file, shown to models.
+    pub source: &'static str,
+    /// The function itself.
+    pub run: RefFn,
+}
+
+impl std::fmt::Debug for RefOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefOp").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+macro_rules! op {
+    ($cat:ident, $name:ident) => {
+        RefOp {
+            path: concat!(stringify!($cat), "::", stringify!($name)),
+            source: include_str!(concat!("ops/", stringify!($cat), "/", stringify!($name), ".rs")),
+            run: crate::ops::$cat::$name::$name,
+        }
+    };
+}
+
+/// Every reference operator.
+pub static OPS: &[RefOp] = &[
+    op!(activation, relu),
+    op!(activation, gelu_erf),
+    op!(reduction, std_softmax_lastdim),
+    op!(reduction, sum_reduce),
+    op!(normalization, std_layernorm_lastdim),
+    op!(matmul, matmul),
+    op!(convolution, std_conv2d_grouped),
+    op!(convolution, std_depthwise_conv2d),
+    op!(convolution, inception_dwconv2d),
+    op!(pooling, max_pool2d),
+    op!(gating_fusion, eca_channel_attention),
+    op!(attention, natten_na1d),
+];
+
+/// Find an operator by its `<category>::<name>` path.
+pub fn lookup(path: &str) -> Option<&'static RefOp> {
+    OPS.iter().find(|op| op.path == path)
+}
