@@ -1,0 +1,220 @@
+//! The command line (clap derive). Doc comments are the `--help` text, so they teach.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// kernelsmith: measure how well LLMs write fast, correct kernels.
+///
+/// A task goes in, a model's answer is compiled, checked against the reference in an isolated
+/// worker process, timed against the task's baseline, stored in SQLite and shown on a leaderboard.
+///
+/// Quick start (offline, no API key):
+///   kernelsmith run --model replay:examples/replay --platform cpu
+///   kernelsmith leaderboard --by task
+///
+/// Exit codes: 0 done, 1 a gate failed (a check or an evaluated kernel did not pass), 2 usage or
+/// harness error.
+#[derive(Debug, Parser)]
+#[command(name = "kernelsmith", version, about, long_about, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command understands.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Results database: a file path or a `sqlite://` URL. Default: ./kernelsmith.db
+    #[arg(long, env = "KERNELSMITH_DB", global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
+    /// Compile cache folder. Default: $XDG_CACHE_HOME/kernelsmith or ~/.cache/kernelsmith
+    #[arg(long, env = "KERNELSMITH_CACHE", global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Task catalogue folder (laid out as <category>/<id>/task.yaml). Default: the catalogue built into this binary
+    #[arg(long, env = "KERNELSMITH_TASKS", global = true, value_name = "DIR")]
+    pub tasks_dir: Option<PathBuf>,
+    /// C compiler for the cpu platform
+    #[arg(long, env = "CC", global = true, default_value = "cc", hide_env_values = true)]
+    pub cc: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum By {
+    Model,
+    Category,
+    Task,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Prompt a model for every selected task, evaluate its kernels and store the results.
+    ///
+    /// Re-running with the same --run-id (or --resume) skips work already finished.
+    Run(RunArgs),
+    /// Evaluate one hand-written kernel file against a task (exit 1 if it does not pass).
+    Eval(EvalArgs),
+    /// Print the rendered prompt for a task on a platform.
+    Prompt(PromptArgs),
+    /// List, show, check and export tasks.
+    #[command(subcommand)]
+    Tasks(TasksCommand),
+    /// What each platform can do on this machine, and why not.
+    Platforms(PlatformsArgs),
+    /// Scores from the results database.
+    Leaderboard(LeaderboardArgs),
+    /// Internal: the worker process that runs candidate kernels.
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Model spec: `replay:<dir>` answers from files <dir>/<platform>/<task_id>.md
+    #[arg(long, value_name = "SPEC")]
+    pub model: String,
+    /// Platform to evaluate on (see `kernelsmith platforms`)
+    #[arg(long, default_value = "cpu")]
+    pub platform: String,
+    /// Comma-separated task ids and/or categories; default all
+    #[arg(long, value_name = "IDS|CATEGORY", default_value = "all")]
+    pub tasks: String,
+    /// Samples per task
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub samples: u32,
+    /// Size preset that is timed (tiny, cpu, gpu); default: the platform's own (cpu → cpu)
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Run id; re-using one resumes that run. Default: a new id from the time and model
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
+    /// Resume an existing run (same as --run-id ID for a run that exists)
+    #[arg(long, value_name = "ID", conflicts_with = "run_id")]
+    pub resume: Option<String>,
+    /// Base seed for input generation
+    #[arg(long, default_value_t = 0x6b73_6d74)]
+    pub seed: u64,
+    /// Skip timing (correctness only)
+    #[arg(long)]
+    pub no_time: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Task id
+    #[arg(long)]
+    pub task: String,
+    /// Platform
+    #[arg(long, default_value = "cpu")]
+    pub platform: String,
+    /// Kernel source file (or a model response in markdown: the code block is extracted)
+    pub file: PathBuf,
+    /// Timed size preset; default: the platform's own
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Base seed for input generation
+    #[arg(long, default_value_t = 0x6b73_6d74)]
+    pub seed: u64,
+    /// Skip timing (correctness only)
+    #[arg(long)]
+    pub no_time: bool,
+    /// Seconds one kernel call may take before it counts as `timeout`
+    #[arg(long, default_value_t = 20.0)]
+    pub timeout: f64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PromptArgs {
+    /// Task id
+    #[arg(long)]
+    pub task: String,
+    /// Platform
+    #[arg(long, default_value = "cpu")]
+    pub platform: String,
+    /// Output format (json prints {system, user})
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TasksCommand {
+    /// Every task, grouped by category, with the paper it comes from.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// One task's resolved spec: tensors, dims, attrs, sizes, FLOPs/bytes, baselines.
+    Show {
+        /// Task id
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Verify every baseline against its reference (exit 1 naming the tasks that fail).
+    Check {
+        /// Platform whose baselines to check
+        #[arg(long, default_value = "cpu")]
+        platform: String,
+        /// Size preset to check at (the held-out size is always checked too)
+        #[arg(long, default_value = "tiny")]
+        size: String,
+        /// Comma-separated task ids and/or categories; default all
+        #[arg(long, default_value = "all")]
+        tasks: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a task's inputs and reference outputs as .npy files plus manifest.json.
+    Export {
+        /// Task id
+        id: String,
+        /// Size preset
+        #[arg(long, default_value = "tiny")]
+        size: String,
+        /// Input seed
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Output folder (created if missing)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PlatformsArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LeaderboardArgs {
+    /// Grouping
+    #[arg(long, value_enum, default_value_t = By::Model)]
+    pub by: By,
+    /// Only this run
+    #[arg(long, value_name = "ID")]
+    pub run: Option<String>,
+    /// Only this platform
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[arg(long, default_value = "cpu")]
+    pub platform: String,
+}

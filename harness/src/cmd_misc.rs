@@ -1,0 +1,64 @@
+//! `kernelsmith prompt`, `platforms` and `leaderboard`.
+
+use crate::cli::{By, Format, LeaderboardArgs, PlatformsArgs, PromptArgs};
+use crate::config::Config;
+use crate::{platforms, render_format};
+use anyhow::Context;
+use kernelsmith_results::render::{Table, leaderboard_table, render};
+use kernelsmith_results::{GroupBy, LeaderboardQuery, Store};
+
+pub fn prompt(cfg: &Config, a: PromptArgs) -> anyhow::Result<()> {
+    let reg = cfg.registry()?;
+    let task = reg.get(&a.task).with_context(|| format!("no task `{}` (try `kernelsmith tasks list`)", a.task))?;
+    let entry = platforms::entry(&a.platform)?;
+    let p = (entry.build)(cfg).map_err(|why| anyhow::anyhow!("platform `{}` is {why}", a.platform))?;
+    let facts = platforms::facts(p.as_ref(), task);
+    let prompt = kernelsmith_prompts::render(task, reg.exemplar_for(task), &facts, entry.default_size)?;
+    if a.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&prompt)?);
+    } else {
+        println!("=== system ===\n{}\n\n=== user ===\n{}", prompt.system, prompt.user);
+    }
+    Ok(())
+}
+
+pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
+    let probes = platforms::probe_all(cfg);
+    if a.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&probes)?);
+        return Ok(());
+    }
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let table = Table {
+        headers: ["platform", "compile", "execute", "device", "toolchain"].map(String::from).to_vec(),
+        rows: probes.iter().map(|p| vec![p.platform.clone(), yes(p.can_compile), yes(p.can_execute), p.device.clone(), p.toolchain.clone()]).collect(),
+    };
+    print!("{}", render(&table, render_format(a.format)));
+    if a.format == Format::Text {
+        for p in &probes {
+            for n in &p.notes {
+                println!("  {}: {n}", p.platform);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn leaderboard(cfg: &Config, a: LeaderboardArgs) -> anyhow::Result<()> {
+    let store = Store::open(&cfg.db).await?;
+    let by = match a.by {
+        By::Model => GroupBy::Model,
+        By::Category => GroupBy::Category,
+        By::Task => GroupBy::Task,
+    };
+    let rows = store.leaderboard(&LeaderboardQuery { by: by.clone(), run_id: a.run.clone(), platform: a.platform.clone() }).await?;
+    if rows.is_empty() {
+        eprintln!("no results in {} yet; run e.g. `kernelsmith run --model replay:examples/replay --platform cpu`", store.location());
+        return Ok(());
+    }
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        f => print!("{}", render(&leaderboard_table(&rows, by), render_format(f))),
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! kernelsmith-platform: what every target platform shares.
+//!
+//! A platform does three platform-specific things — static checks, compiling a candidate, and
+//! naming the worker process that executes it — behind the narrow [`Platform`] trait. Everything
+//! that defines a trustworthy score is written once, here, so it is identical on every platform:
+//! the evaluation contract ([`eval`]), the worker protocol ([`protocol`], [`worker`]), the
+//! comparator ([`compare`]) and the timing statistics ([`stats`]).
+//!
+//! Invariant: candidate code never runs in the process that calls [`eval::evaluate`]; it runs in a
+//! worker child process, and anything the child does (crash, hang, garbage output) becomes an
+//! [`Outcome`], never an `Err`.
+#![warn(missing_docs)]
+
+pub mod abi;
+pub mod compare;
+pub mod eval;
+pub mod outcome;
+pub mod protocol;
+pub mod stats;
+pub mod worker;
+
+pub use eval::{EvalOptions, evaluate};
+pub use outcome::{EvalReport, Outcome};
+
+use kernelsmith_tasks::Task;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// What `kernelsmith platforms` reports about one platform on this machine.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Probe {
+    /// Platform name.
+    pub platform: String,
+    /// Whether candidates can be compiled here.
+    pub can_compile: bool,
+    /// Whether candidates can be executed (checked and timed) here.
+    pub can_execute: bool,
+    /// The device kernels run on (CPU model and core count, GPU name, ...).
+    pub device: String,
+    /// Toolchain and version (compiler, runtime).
+    pub toolchain: String,
+    /// Why something is unavailable, or other facts worth knowing; each names what fixes it.
+    pub notes: Vec<String>,
+}
+
+/// The language candidates are written in on a platform.
+#[derive(Clone, Copy, Debug)]
+pub struct Language {
+    /// Name shown in prompts (`C11`).
+    pub display: &'static str,
+    /// Fence tags accepted when extracting code from a response; the first is the canonical one.
+    pub fence_tags: &'static [&'static str],
+    /// The baseline file name inside a task folder (`baseline.c`).
+    pub baseline_file: &'static str,
+}
+
+/// A compiled candidate or baseline, ready for a worker to load.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// The loadable file (a shared library on cpu).
+    pub path: PathBuf,
+    /// Whether it came from the compile cache.
+    pub cached: bool,
+    /// Time spent compiling (0 when cached).
+    pub compile_ms: f64,
+}
+
+/// A compile that failed: the candidate's fault, so it is data, not an error.
+#[derive(Clone, Debug)]
+pub struct CompileFailure {
+    /// The compiler's full log.
+    pub log: String,
+    /// Time spent.
+    pub compile_ms: f64,
+}
+
+/// Errors that are the harness's or the machine's fault (never the candidate's).
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    /// The platform cannot run here.
+    #[error("platform `{platform}` is not available here: {reason}")]
+    Unavailable {
+        /// Platform name.
+        platform: String,
+        /// Why, and what fixes it.
+        reason: String,
+    },
+    /// A task's own baseline does not compile: the task is broken, not the candidate.
+    #[error("baseline of task `{task}` does not compile on `{platform}`:\n{log}")]
+    BaselineCompile {
+        /// Task id.
+        task: String,
+        /// Platform name.
+        platform: String,
+        /// Compiler log.
+        log: String,
+    },
+    /// The task has no baseline for this platform.
+    #[error("task `{task}` has no `{file}` baseline for platform `{platform}`")]
+    MissingBaseline {
+        /// Task id.
+        task: String,
+        /// Platform name.
+        platform: String,
+        /// Expected file name.
+        file: String,
+    },
+    /// The task spec itself is inconsistent (e.g. reference output shapes).
+    #[error(transparent)]
+    Task(#[from] kernelsmith_tasks::TaskError),
+    /// Filesystem or process trouble in the harness.
+    #[error("{context}: {source}")]
+    Io {
+        /// What the harness was doing.
+        context: String,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The worker broke the protocol in a way a candidate cannot cause.
+    #[error("worker protocol error: {0}")]
+    Protocol(String),
+}
+
+impl PlatformError {
+    /// Wrap an IO error with what the harness was doing.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> PlatformError {
+        PlatformError::Io { context: context.into(), source }
+    }
+}
+
+/// A target platform. See `docs/adding-a-platform.md`.
+///
+/// ## Design
+/// The trait is deliberately narrow (STYLE.md point 1): correctness trials, poisoning, hashing,
+/// comparison and timing are the same everywhere and live in [`eval`]; a platform only says how to
+/// check and build source and how to start the process that runs it. Operators are data, so adding
+/// a task never touches a platform.
+pub trait Platform: Send + Sync {
+    /// Short name used on the command line and in the database (`cpu`).
+    fn name(&self) -> &'static str;
+    /// What is available on this machine, and why not.
+    fn probe(&self) -> Probe;
+    /// The candidate language.
+    fn language(&self) -> Language;
+    /// The exact entry-point contract for `task`, as stated in prompts.
+    fn abi(&self, task: &Task) -> String;
+    /// Static checks before compiling; each returned string is one violation.
+    fn static_check(&self, task: &Task, source: &str) -> Vec<String>;
+    /// Compile `source` for `task` (through the compile cache).
+    fn compile(&self, task: &Task, source: &str) -> Result<Result<Artifact, CompileFailure>, PlatformError>;
+    /// The command that starts a worker process speaking [`protocol`].
+    fn worker_command(&self) -> Command;
+    /// Compiler/runtime identity and flags, recorded as run provenance.
+    fn toolchain(&self) -> (String, String);
+    /// How kernels are timed (`system-monotonic`, `cuda-events`, ...), recorded with every run.
+    fn timing_method(&self) -> &'static str;
+}
+
+/// A stable content hash, used as compile-cache key.
+pub fn content_hash(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(&h.finalize()[..16])
+}

@@ -1,0 +1,193 @@
+//! kernelsmith-platform-cpu: the platform that runs everywhere.
+//!
+//! Candidates are C11 source (OpenMP allowed) implementing the generated ABI. They are compiled by
+//! the system C compiler into a shared library together with a generated shim exporting
+//! `ks_entry(void**, const int64_t*)`, cached by content hash, and executed only inside a
+//! `kernelsmith worker` child process ([`worker::serve`]), never in the harness.
+#![warn(missing_docs)]
+
+pub mod worker;
+
+use kernelsmith_platform::abi::{c_header, c_prototype, c_shim};
+use kernelsmith_platform::{Artifact, CompileFailure, Language, Platform, PlatformError, Probe, content_hash};
+use kernelsmith_tasks::Task;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How the cpu platform compiles and where it keeps things.
+#[derive(Clone, Debug)]
+pub struct CpuConfig {
+    /// The C compiler (`cc` unless the user says otherwise).
+    pub cc: String,
+    /// Flags for candidates and baselines alike (so speedups compare code, not flags).
+    pub flags: Vec<String>,
+    /// Root of the compile cache.
+    pub cache_dir: PathBuf,
+    /// The `kernelsmith` executable, started as `kernelsmith worker --platform cpu`.
+    pub worker_exe: PathBuf,
+    /// Longest a single compile may take.
+    pub compile_timeout: Duration,
+}
+
+impl CpuConfig {
+    /// The default flags: optimised for this machine, OpenMP on.
+    pub fn default_flags() -> Vec<String> {
+        ["-std=gnu11", "-O3", "-march=native", "-fopenmp", "-fPIC", "-shared", "-Wall"].map(String::from).to_vec()
+    }
+}
+
+/// The cpu platform.
+#[derive(Debug)]
+pub struct CpuPlatform {
+    config: CpuConfig,
+    compiler_version: String,
+}
+
+impl CpuPlatform {
+    /// A cpu platform with `config`; asks the compiler for its version once.
+    pub fn new(config: CpuConfig) -> CpuPlatform {
+        let compiler_version = Command::new(&config.cc)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        CpuPlatform { config, compiler_version }
+    }
+
+    fn device() -> String {
+        let model = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+            .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        format!("{model} ({cores} cores)")
+    }
+}
+
+const PREFIX: &str = "";
+
+fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String)> {
+    let out_path = std::env::temp_dir().join(format!("kernelsmith-cc-{}-{}.log", std::process::id(), Instant::now().elapsed().as_nanos()));
+    let log = std::fs::File::create(&out_path)?;
+    let mut child = cmd.stdout(Stdio::from(log.try_clone()?)).stderr(Stdio::from(log)).stdin(Stdio::null()).spawn()?;
+    let t0 = Instant::now();
+    let ok = loop {
+        if let Some(status) = child.try_wait()? {
+            break status.success();
+        }
+        if t0.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            let mut text = std::fs::read_to_string(&out_path).unwrap_or_default();
+            text.push_str(&format!("\nkernelsmith: the compiler did not finish within {} s and was stopped\n", timeout.as_secs()));
+            let _ = std::fs::remove_file(&out_path);
+            return Ok((false, text));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let text = String::from_utf8_lossy(&std::fs::read(&out_path).unwrap_or_default()).into_owned();
+    let _ = std::fs::remove_file(&out_path);
+    Ok((ok, text))
+}
+
+impl Platform for CpuPlatform {
+    fn name(&self) -> &'static str {
+        "cpu"
+    }
+
+    fn probe(&self) -> Probe {
+        let mut notes = Vec::new();
+        let found = !self.compiler_version.is_empty();
+        if !found {
+            notes.push(format!("C compiler `{}` not found or not working: install gcc or clang, or set CC / --cc", self.config.cc));
+        } else {
+            notes.push(format!("flags: {}", self.config.flags.join(" ")));
+            notes.push(format!("compile cache: {}", self.config.cache_dir.join("cpu").display()));
+        }
+        Probe {
+            platform: "cpu".into(),
+            can_compile: found,
+            can_execute: found,
+            device: Self::device(),
+            toolchain: if found { format!("{} ({})", self.compiler_version, self.config.cc) } else { "none".into() },
+            notes,
+        }
+    }
+
+    fn language(&self) -> Language {
+        Language { display: "C11 (OpenMP allowed)", fence_tags: &["c", "C", "c11", "h"], baseline_file: "baseline.c" }
+    }
+
+    fn abi(&self, task: &Task) -> String {
+        format!("#include <stdint.h>\n\n{};", c_prototype(task, &[], PREFIX))
+    }
+
+    fn static_check(&self, task: &Task, source: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        let id = &task.id;
+        let defines_entry = source.match_indices(id.as_str()).any(|(i, _)| {
+            let before_ok = source[..i].chars().last().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let after = source[i + id.len()..].trim_start();
+            before_ok && after.starts_with('(')
+        });
+        if !defines_entry {
+            v.push(format!("the entry point `{id}(...)` is not defined; the kernel must define exactly the ABI function"));
+        }
+        v
+    }
+
+    fn compile(&self, task: &Task, source: &str) -> Result<Result<Artifact, CompileFailure>, PlatformError> {
+        let header = c_header(task, &[], PREFIX, &["stdint.h", "stddef.h"]);
+        let shim = c_shim(task, PREFIX);
+        let flags = self.config.flags.join(" ");
+        let key = content_hash(&[b"cpu", source.as_bytes(), header.as_bytes(), shim.as_bytes(), self.compiler_version.as_bytes(), flags.as_bytes(), self.config.cc.as_bytes()]);
+        let root = self.config.cache_dir.join("cpu");
+        let dir = root.join(&key);
+        let lib = dir.join("kernel.so");
+        if lib.is_file() {
+            return Ok(Ok(Artifact { path: lib, cached: true, compile_ms: 0.0 }));
+        }
+        std::fs::create_dir_all(&root).map_err(|e| PlatformError::io(format!("cannot create the compile cache {} (set --cache-dir or KERNELSMITH_CACHE)", root.display()), e))?;
+        let tmp = root.join(format!(".build-{key}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let io = |what: &str, p: &Path, e| PlatformError::io(format!("cannot {what} {}", p.display()), e);
+        std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
+        std::fs::write(tmp.join("candidate.c"), source).map_err(|e| io("write", &tmp, e))?;
+        std::fs::write(tmp.join("kernelsmith_abi.h"), &header).map_err(|e| io("write", &tmp, e))?;
+        std::fs::write(tmp.join("kernelsmith_shim.c"), &shim).map_err(|e| io("write", &tmp, e))?;
+        let mut cmd = Command::new(&self.config.cc);
+        cmd.current_dir(&tmp)
+            .args(&self.config.flags)
+            .args(["-I.", "-include", "kernelsmith_abi.h", "candidate.c", "kernelsmith_shim.c", "-o", "kernel.so", "-lm", "-Wl,-Bsymbolic"]);
+        let t0 = Instant::now();
+        let (ok, log) = run_with_timeout(cmd, self.config.compile_timeout).map_err(|e| PlatformError::Unavailable { platform: "cpu".into(), reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc) })?;
+        let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let _ = std::fs::write(tmp.join("build.log"), &log);
+        if !ok {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Ok(Err(CompileFailure { log, compile_ms }));
+        }
+        // Publish atomically; a concurrent identical compile may have won the race, which is fine.
+        if std::fs::rename(&tmp, &dir).is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        Ok(Ok(Artifact { path: lib, cached: false, compile_ms }))
+    }
+
+    fn worker_command(&self) -> Command {
+        let mut c = Command::new(&self.config.worker_exe);
+        c.args(["worker", "--platform", "cpu"]);
+        c
+    }
+
+    fn toolchain(&self) -> (String, String) {
+        (self.compiler_version.clone(), self.config.flags.join(" "))
+    }
+
+    fn timing_method(&self) -> &'static str {
+        "system-monotonic (paired A/B, per-call wall clock in the worker)"
+    }
+}

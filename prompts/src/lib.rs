@@ -1,0 +1,174 @@
+//! kernelsmith-prompts: what a model is told, and how its code is taken back out.
+//!
+//! Templates live in `prompts/templates/*.j2` (minijinja) and are compiled into the binary, so a
+//! run is reproducible from the harness version alone; the rendered prompt is stored with every
+//! generation. The one-shot exemplar is category-aware (MultiKernelBench): another task of the same
+//! category with its baseline, else a generic exemplar for the platform.
+//!
+//! This crate sees tasks and plain platform facts (name, language, ABI text), never platform
+//! objects or model clients (architecture invariant).
+#![warn(missing_docs)]
+
+mod extract;
+
+pub use extract::{ExtractError, extract_code, split_reasoning};
+
+use kernelsmith_tasks::{SizeName, Task};
+use serde::Serialize;
+
+/// Templates compiled into the binary.
+pub const SYSTEM_TEMPLATE: &str = include_str!("../templates/system.j2");
+/// The user-message template.
+pub const TASK_TEMPLATE: &str = include_str!("../templates/task.j2");
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// A template failed to render (a bug in a template, reported with minijinja's position).
+    #[error("prompt template `{name}` failed to render: {source:#}")]
+    Render {
+        /// Template name.
+        name: String,
+        /// The minijinja error.
+        source: minijinja::Error,
+    },
+}
+
+/// What a prompt needs to know about the platform, as plain data.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlatformFacts {
+    /// Platform name (`cpu`).
+    pub name: String,
+    /// Language shown to the model.
+    pub language: String,
+    /// Fence tag the answer must use (`c`).
+    pub fence: String,
+    /// The exact entry point for this task.
+    pub abi: String,
+    /// One paragraph on how arguments are passed (pointers, types, return value).
+    pub contract: String,
+    /// Platform-specific rules (allowed libraries, threading, flags).
+    pub rules: Vec<String>,
+    /// The platform's baseline file name in task folders (`baseline.c`).
+    pub baseline_file: String,
+    /// A generic exemplar used when no task of the same category exists.
+    pub generic_exemplar: String,
+}
+
+/// A rendered prompt.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Prompt {
+    /// System message.
+    pub system: String,
+    /// User message.
+    pub user: String,
+}
+
+/// The generic exemplar for a platform, if one ships.
+pub fn generic_exemplar(platform: &str) -> Option<&'static str> {
+    match platform {
+        "cpu" => Some(include_str!("../exemplars/generic_cpu.c")),
+        _ => None,
+    }
+}
+
+#[derive(Serialize)]
+struct TensorCtx {
+    name: String,
+    dtype: String,
+    shape: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NamedValue {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct DerivedCtx {
+    name: String,
+    expr: String,
+}
+
+#[derive(Serialize)]
+struct SizeCtx {
+    name: String,
+    values: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct TaskCtx {
+    id: String,
+    title: String,
+    category: String,
+    source: String,
+    description: String,
+    dims: Vec<String>,
+    inputs: Vec<TensorCtx>,
+    outputs: Vec<TensorCtx>,
+    attrs: Vec<NamedValue>,
+    derived: Vec<DerivedCtx>,
+    sizes: Vec<SizeCtx>,
+    atol: f64,
+    rtol: f64,
+    reference_source: String,
+}
+
+#[derive(Serialize)]
+struct ExemplarCtx {
+    generic: bool,
+    id: String,
+    title: String,
+    summary: String,
+    code: String,
+}
+
+fn attr_text(v: &kernelsmith_reference::AttrValue) -> String {
+    use kernelsmith_reference::AttrValue::*;
+    match v {
+        Int(i) => i.to_string(),
+        Float(f) => format!("{f:?}"),
+        Bool(b) => b.to_string(),
+        Str(s) => format!("{s:?}"),
+        Ints(v) => format!("{v:?}"),
+    }
+}
+
+fn first_paragraph(s: &str) -> String {
+    s.trim().split("\n\n").next().unwrap_or("").replace('\n', " ")
+}
+
+/// Render the prompt for `task` on a platform, with `exemplar` (another task of the category)
+/// or the platform's generic exemplar when `None` (or when the exemplar has no baseline here).
+pub fn render(task: &Task, exemplar: Option<&Task>, platform: &PlatformFacts, size: SizeName) -> Result<Prompt, PromptError> {
+    let tensors = |ts: &[kernelsmith_tasks::TensorSpec]| ts.iter().map(|t| TensorCtx { name: t.name.clone(), dtype: t.dtype.name().into(), shape: t.shape_src.clone() }).collect();
+    let task_ctx = TaskCtx {
+        id: task.id.clone(),
+        title: task.title.clone(),
+        category: task.category.clone(),
+        source: task.source.clone(),
+        description: task.description.clone(),
+        dims: task.dims.clone(),
+        inputs: tensors(&task.inputs),
+        outputs: tensors(&task.outputs),
+        attrs: task.attrs.iter().map(|(k, v)| NamedValue { name: k.clone(), value: attr_text(v) }).collect(),
+        derived: task.derived.iter().map(|(n, e)| DerivedCtx { name: n.clone(), expr: e.clone() }).collect(),
+        sizes: [SizeName::Tiny, SizeName::Cpu, SizeName::Gpu].iter().map(|s| SizeCtx { name: s.name().into(), values: task.dims.iter().map(|d| task.sizes[s][d]).collect() }).collect(),
+        atol: task.tolerance.atol,
+        rtol: task.tolerance.rtol,
+        reference_source: task.reference.source.to_string(),
+    };
+    let exemplar_ctx = match exemplar.and_then(|e| e.baseline(&platform.baseline_file).map(|code| (e, code))) {
+        Some((e, code)) => ExemplarCtx { generic: false, id: e.id.clone(), title: e.title.clone(), summary: first_paragraph(&e.description), code: code.to_string() },
+        None => ExemplarCtx { generic: true, id: String::new(), title: "vector_scale_add".into(), summary: "y[i] = 2·x[i] + b[i] (shows the ABI shape, OpenMP use and the return convention).".into(), code: platform.generic_exemplar.clone() },
+    };
+    let mut env = minijinja::Environment::new();
+    env.set_trim_blocks(true);
+    env.set_keep_trailing_newline(true);
+    let ctx = minijinja::context! { task => task_ctx, platform => platform, exemplar => exemplar_ctx, size => size.name() };
+    let render = |name: &str, src: &str| -> Result<String, PromptError> {
+        env.render_str(src, &ctx).map_err(|source| PromptError::Render { name: name.into(), source })
+    };
+    Ok(Prompt { system: render("system.j2", SYSTEM_TEMPLATE)?.trim().to_string(), user: render("task.j2", TASK_TEMPLATE)? })
+}
