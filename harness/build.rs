@@ -13,7 +13,13 @@ fn main() {
         .ok()
         .map(|o| !o.stdout.is_empty())
         .unwrap_or(false);
-    let rev = if rev.is_empty() { rev } else if dirty { format!("{rev}-dirty") } else { rev };
+    let rev = if rev.is_empty() {
+        rev
+    } else if dirty {
+        format!("{rev}-dirty")
+    } else {
+        rev
+    };
     println!("cargo:rustc-env=KERNELSMITH_GIT_REV={rev}");
     println!("cargo:rerun-if-changed=../.git/HEAD");
     println!("cargo:rerun-if-changed=../.git/index");

@@ -17,7 +17,10 @@ pub fn report_text(r: &EvalReport) -> String {
         s.push_str(&format!("  flags: {}\n", r.flags.join(", ")));
     }
     if let Some(ms) = r.compile_ms {
-        s.push_str(&format!("  compile: {}\n", if r.compile_cached { "cached".to_string() } else { format!("{ms:.0} ms") }));
+        s.push_str(&format!(
+            "  compile: {}\n",
+            if r.compile_cached { "cached".to_string() } else { format!("{ms:.0} ms") }
+        ));
     }
     for t in &r.trials {
         s.push_str(&format!(
@@ -40,25 +43,25 @@ pub fn report_text(r: &EvalReport) -> String {
             t.speedup_mad
         ));
     }
-    if r.outcome == Outcome::CompileFailed {
-        if let Some(log) = &r.compile_log {
-            let lines: Vec<&str> = log.lines().collect();
-            s.push_str("  compiler log:\n");
-            for l in lines.iter().take(25) {
-                s.push_str(&format!("    {l}\n"));
-            }
-            if lines.len() > 25 {
-                s.push_str(&format!("    ... ({} more lines)\n", lines.len() - 25));
-            }
+    if r.outcome == Outcome::CompileFailed
+        && let Some(log) = &r.compile_log
+    {
+        let lines: Vec<&str> = log.lines().collect();
+        s.push_str("  compiler log:\n");
+        for l in lines.iter().take(25) {
+            s.push_str(&format!("    {l}\n"));
+        }
+        if lines.len() > 25 {
+            s.push_str(&format!("    ... ({} more lines)\n", lines.len() - 25));
         }
     }
-    if r.outcome != Outcome::Passed {
-        if let Some(log) = r.worker_log.as_deref().filter(|l| !l.trim().is_empty()) {
-            let tail: Vec<&str> = log.lines().rev().take(8).collect();
-            s.push_str("  worker stderr (last lines):\n");
-            for l in tail.iter().rev() {
-                s.push_str(&format!("    {}\n", l.chars().take(200).collect::<String>()));
-            }
+    if r.outcome != Outcome::Passed
+        && let Some(log) = r.worker_log.as_deref().filter(|l| !l.trim().is_empty())
+    {
+        let tail: Vec<&str> = log.lines().rev().take(8).collect();
+        s.push_str("  worker stderr (last lines):\n");
+        for l in tail.iter().rev() {
+            s.push_str(&format!("    {}\n", l.chars().take(200).collect::<String>()));
         }
     }
     s.push_str(&format!("  wall: {:.0} ms\n", r.wall_ms));
@@ -81,14 +84,22 @@ pub fn human_ns(ns: f64) -> String {
 
 pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
     let registry = cfg.registry()?;
-    let task = registry.get(&a.task).with_context(|| format!("no task `{}` (try `kernelsmith tasks list`)", a.task))?.clone();
+    let task =
+        registry.get(&a.task).with_context(|| format!("no task `{}` (try `kernelsmith tasks list`)", a.task))?.clone();
     let (platform, entry) = platforms::executable(cfg, &a.platform)?;
-    let text = std::fs::read_to_string(&a.file).with_context(|| format!("cannot read kernel file {}", a.file.display()))?;
+    let text =
+        std::fs::read_to_string(&a.file).with_context(|| format!("cannot read kernel file {}", a.file.display()))?;
     let size = match &a.size {
         Some(s) => parse_size(s)?,
         None => entry.default_size,
     };
-    let opts = EvalOptions { size, seed: a.seed, time: !a.no_time, call_timeout: Duration::from_secs_f64(a.timeout.max(0.1)), ..EvalOptions::default() };
+    let opts = EvalOptions {
+        size,
+        seed: a.seed,
+        time: !a.no_time,
+        call_timeout: Duration::from_secs_f64(a.timeout.max(0.1)),
+        ..EvalOptions::default()
+    };
     // A markdown response is accepted too: take its code block the way `run` would.
     let source = if text.contains("```") || text.contains("~~~") {
         match kernelsmith_prompts::extract_code(&text, platform.language().fence_tags) {

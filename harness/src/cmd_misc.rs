@@ -31,7 +31,12 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
     let table = Table {
         headers: ["platform", "compile", "execute", "device", "toolchain"].map(String::from).to_vec(),
-        rows: probes.iter().map(|p| vec![p.platform.clone(), yes(p.can_compile), yes(p.can_execute), p.device.clone(), p.toolchain.clone()]).collect(),
+        rows: probes
+            .iter()
+            .map(|p| {
+                vec![p.platform.clone(), yes(p.can_compile), yes(p.can_execute), p.device.clone(), p.toolchain.clone()]
+            })
+            .collect(),
     };
     print!("{}", render(&table, render_format(a.format)));
     if a.format == Format::Text {
@@ -51,9 +56,12 @@ pub async fn leaderboard(cfg: &Config, a: LeaderboardArgs) -> anyhow::Result<()>
         By::Category => GroupBy::Category,
         By::Task => GroupBy::Task,
     };
-    let rows = store.leaderboard(&LeaderboardQuery { by: by.clone(), run_id: a.run.clone(), platform: a.platform.clone() }).await?;
+    let rows = store.leaderboard(&LeaderboardQuery { by, run_id: a.run.clone(), platform: a.platform.clone() }).await?;
     if rows.is_empty() {
-        eprintln!("no results in {} yet; run e.g. `kernelsmith run --model replay:examples/replay --platform cpu`", store.location());
+        eprintln!(
+            "no results in {} yet; run e.g. `kernelsmith run --model replay:examples/replay --platform cpu`",
+            store.location()
+        );
         return Ok(());
     }
     match a.format {

@@ -19,7 +19,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// UTC `YYYYmmdd-HHMMSS` without a date library (civil-from-days, H. Hinnant).
 fn utc_stamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -49,7 +50,11 @@ fn to_evaluation(r: &EvalReport) -> NewEvaluation {
         baseline_median_ns: r.timing.as_ref().map(|t| t.baseline_median_ns),
         compile_ms: r.compile_ms,
         eval_wall_ms: Some(r.wall_ms),
-        samples: r.timing.as_ref().map(|t| t.candidate_ns.iter().copied().zip(t.baseline_ns.iter().copied()).collect()).unwrap_or_default(),
+        samples: r
+            .timing
+            .as_ref()
+            .map(|t| t.candidate_ns.iter().copied().zip(t.baseline_ns.iter().copied()).collect())
+            .unwrap_or_default(),
         report_json: serde_json::to_string(r).unwrap_or_default(),
     }
 }
@@ -71,7 +76,8 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
 
     // Create or resume the run.
     let run_id = a.resume.clone().or(a.run_id.clone()).unwrap_or_else(|| {
-        let model: String = a.model.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        let model: String =
+            a.model.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
         format!("{}-{}", utc_stamp(), model.trim_matches('_'))
     });
     let existing = store.get_run(&run_id).await?;
@@ -87,7 +93,10 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
             }
             eprintln!("resuming run {run_id}");
         }
-        None if a.resume.is_some() => anyhow::bail!("no run `{run_id}` in {} to resume (see `kernelsmith leaderboard --format json` for run ids)", store.location()),
+        None if a.resume.is_some() => anyhow::bail!(
+            "no run `{run_id}` in {} to resume (see `kernelsmith leaderboard --format json` for run ids)",
+            store.location()
+        ),
         None => {
             let probe = platform.probe();
             let (compiler, flags) = platform.toolchain();
@@ -114,7 +123,10 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     store.set_run_status(&run_id, "running").await?;
     let done = store.finished_keys(&run_id).await?;
 
-    let work: Vec<(usize, u32)> = (0..tasks.len()).flat_map(|i| (0..a.samples).map(move |s| (i, s))).filter(|(i, s)| !done.contains(&(tasks[*i].id.clone(), *s, 0))).collect();
+    let work: Vec<(usize, u32)> = (0..tasks.len())
+        .flat_map(|i| (0..a.samples).map(move |s| (i, s)))
+        .filter(|(i, s)| !done.contains(&(tasks[*i].id.clone(), *s, 0)))
+        .collect();
     let total = tasks.len() as u64 * a.samples as u64;
     eprintln!(
         "run {run_id}: {} task(s) × {} sample(s) on {} (size {}), {} already done; results in {}",
@@ -144,7 +156,10 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     let tty = std::io::stderr().is_terminal();
     let bar = if tty {
         let b = ProgressBar::new(total);
-        b.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg} (eta {eta})").unwrap());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg} (eta {eta})")
+                .unwrap(),
+        );
         b.set_position(total - work.len() as u64);
         b
     } else {
@@ -161,7 +176,13 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         let task = &tasks[ti];
         let facts = platforms::facts(platform.as_ref(), task);
         let prompt = kernelsmith_prompts::render(task, registry.exemplar_for(task), &facts, size)?;
-        let req = CompletionRequest { system: prompt.system.clone(), user: prompt.user.clone(), task_id: task.id.clone(), platform: a.platform.clone(), sample_idx };
+        let req = CompletionRequest {
+            system: prompt.system.clone(),
+            user: prompt.user.clone(),
+            task_id: task.id.clone(),
+            platform: a.platform.clone(),
+            sample_idx,
+        };
         let full_prompt = format!("[system]\n{}\n\n[user]\n{}", prompt.system, prompt.user);
         let mut generation = NewGeneration {
             run_id: run_id.clone(),
@@ -195,7 +216,9 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
                 generation.reasoning_tokens = c.reasoning_tokens;
                 generation.latency_ms = Some(c.latency_ms);
                 match kernelsmith_prompts::extract_code(&c.text, platform.language().fence_tags) {
-                    Err(e) => Some(EvalReport::early(&task.id, platform.name(), size.name(), Outcome::ExtractFailed, e.0)),
+                    Err(e) => {
+                        Some(EvalReport::early(&task.id, platform.name(), size.name(), Outcome::ExtractFailed, e.0))
+                    }
                     Ok(code) => {
                         generation.extracted_code = Some(code.clone());
                         let (p, t, o) = (Arc::clone(&platform), task.clone(), opts.clone());
@@ -212,7 +235,10 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
             }
         };
         let evaluation = report.as_ref().map(to_evaluation);
-        store.record(&generation, evaluation.as_ref()).await.with_context(|| format!("cannot store the result of {} sample {sample_idx}", task.id))?;
+        store
+            .record(&generation, evaluation.as_ref())
+            .await
+            .with_context(|| format!("cannot store the result of {} sample {sample_idx}", task.id))?;
         let label = match (&report, &generation.error) {
             (Some(r), _) => r.outcome.as_str().to_string(),
             (None, _) => "generation_error".to_string(),
@@ -220,7 +246,12 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         *counts.entry(label.clone()).or_default() += 1;
         let detail = match &report {
             Some(r) if r.outcome == Outcome::Passed => match &r.timing {
-                Some(t) => format!("speedup {:.2}x ({} vs {})", t.speedup, human_ns(t.candidate_median_ns), human_ns(t.baseline_median_ns)),
+                Some(t) => format!(
+                    "speedup {:.2}x ({} vs {})",
+                    t.speedup,
+                    human_ns(t.candidate_median_ns),
+                    human_ns(t.baseline_median_ns)
+                ),
                 None => "correct".into(),
             },
             Some(r) => r.reason.clone().unwrap_or_default().chars().take(140).collect(),
@@ -239,9 +270,15 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     let status = if interrupted || remaining > 0 { "interrupted" } else { "finished" };
     store.set_run_status(&run_id, status).await?;
     let summary: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    eprintln!("run {run_id} {status}: {}", if summary.is_empty() { "nothing to do".into() } else { summary.join(", ") });
+    eprintln!(
+        "run {run_id} {status}: {}",
+        if summary.is_empty() { "nothing to do".into() } else { summary.join(", ") }
+    );
     if harness_errors > 0 || remaining > 0 {
-        eprintln!("{remaining} sample(s) not finished ({harness_errors} harness error(s)); continue with `kernelsmith run --resume {run_id} --model {} --platform {}`", a.model, a.platform);
+        eprintln!(
+            "{remaining} sample(s) not finished ({harness_errors} harness error(s)); continue with `kernelsmith run --resume {run_id} --model {} --platform {}`",
+            a.model, a.platform
+        );
     }
     eprintln!("see `kernelsmith leaderboard --run {run_id} --by task`");
     Ok(())

@@ -19,7 +19,8 @@ pub async fn tasks(cfg: &Config, cmd: TasksCommand) -> anyhow::Result<()> {
 }
 
 fn baselines(t: &Task) -> Vec<&'static str> {
-    let files = [("cpu", "baseline.c"), ("cuda", "baseline.cu"), ("xla", "baseline.py"), ("ascend", "baseline.ascend.cpp")];
+    let files =
+        [("cpu", "baseline.c"), ("cuda", "baseline.cu"), ("xla", "baseline.py"), ("ascend", "baseline.ascend.cpp")];
     files.iter().filter(|(_, f)| t.baselines.contains_key(*f)).map(|(p, _)| *p).collect()
 }
 
@@ -39,12 +40,20 @@ fn list(cfg: &Config, format: Format) -> anyhow::Result<()> {
             }
             println!("  {:<28} {}{}  [{}]", t.id, t.title, if t.exemplar { " (exemplar)" } else { "" }, t.source);
         }
-        println!("\n{} tasks in {} categories", reg.tasks().len(), reg.tasks().iter().map(|t| &t.category).collect::<std::collections::BTreeSet<_>>().len());
+        println!(
+            "\n{} tasks in {} categories",
+            reg.tasks().len(),
+            reg.tasks().iter().map(|t| &t.category).collect::<std::collections::BTreeSet<_>>().len()
+        );
         return Ok(());
     }
     let table = Table {
         headers: ["category", "id", "title", "source", "exemplar"].map(String::from).to_vec(),
-        rows: reg.tasks().iter().map(|t| vec![t.category.clone(), t.id.clone(), t.title.clone(), t.source.clone(), t.exemplar.to_string()]).collect(),
+        rows: reg
+            .tasks()
+            .iter()
+            .map(|t| vec![t.category.clone(), t.id.clone(), t.title.clone(), t.source.clone(), t.exemplar.to_string()])
+            .collect(),
     };
     print!("{}", render(&table, render_format(format)));
     Ok(())
@@ -53,7 +62,9 @@ fn list(cfg: &Config, format: Format) -> anyhow::Result<()> {
 fn show(cfg: &Config, id: &str, format: Format) -> anyhow::Result<()> {
     let reg = cfg.registry()?;
     let t = reg.get(id).with_context(|| format!("no task `{id}` (try `kernelsmith tasks list`)"))?;
-    let tensor = |ts: &[kernelsmith_tasks::TensorSpec]| -> Vec<serde_json::Value> { ts.iter().map(|x| json!({"name": x.name, "dtype": x.dtype.name(), "shape": x.shape_src, "init": x.init.as_ref().map(|i| format!("{i:?}"))})).collect() };
+    let tensor = |ts: &[kernelsmith_tasks::TensorSpec]| -> Vec<serde_json::Value> {
+        ts.iter().map(|x| json!({"name": x.name, "dtype": x.dtype.name(), "shape": x.shape_src, "init": x.init.as_ref().map(|i| format!("{i:?}"))})).collect()
+    };
     let mut sizes = serde_json::Map::new();
     for s in SizeName::ALL {
         let r = t.resolve(s)?;
@@ -97,7 +108,16 @@ fn show(cfg: &Config, id: &str, format: Format) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }
-    println!("{} — {}\n  category {}, source: {}\n  spec: {}\n  reference: {}\n  baselines: {}", t.id, t.title, t.category, t.source, t.spec_path.display(), t.reference.path, baselines(t).join(", "));
+    println!(
+        "{} — {}\n  category {}, source: {}\n  spec: {}\n  reference: {}\n  baselines: {}",
+        t.id,
+        t.title,
+        t.category,
+        t.source,
+        t.spec_path.display(),
+        t.reference.path,
+        baselines(t).join(", ")
+    );
     println!("\n{}\n", t.description.trim());
     println!("dims: {}", t.dims.join(", "));
     for (n, e) in &t.derived {
@@ -120,7 +140,11 @@ fn show(cfg: &Config, id: &str, format: Format) -> anyhow::Result<()> {
         let mut row = vec![s.name().to_string()];
         row.extend(t.dims.iter().map(|d| t.sizes[&s][d].to_string()));
         match t.work(s) {
-            Some((f, b)) => row.extend([format!("{:.4}", f / 1e9), format!("{:.3}", b / 1e6), format!("{:.2}", if b > 0.0 { f / b } else { 0.0 })]),
+            Some((f, b)) => row.extend([
+                format!("{:.4}", f / 1e9),
+                format!("{:.3}", b / 1e6),
+                format!("{:.2}", if b > 0.0 { f / b } else { 0.0 }),
+            ]),
             None => row.extend(["-", "-", "-"].map(String::from)),
         }
         table.rows.push(row);
@@ -144,13 +168,18 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
         let p2 = std::sync::Arc::clone(&p);
         let result = tokio::task::spawn_blocking(move || -> anyhow::Result<kernelsmith_platform::EvalReport> {
             t.check_reference()?;
-            let src = t.baseline(lang.baseline_file).with_context(|| format!("task `{}` has no {} for platform `{}`", t.id, lang.baseline_file, p2.name()))?.to_string();
+            let src = t
+                .baseline(lang.baseline_file)
+                .with_context(|| format!("task `{}` has no {} for platform `{}`", t.id, lang.baseline_file, p2.name()))?
+                .to_string();
             let opts = EvalOptions { size, time: false, ..EvalOptions::default() };
             Ok(evaluate(p2.as_ref(), &t, &src, &opts)?)
         })
         .await?;
         let (status, detail) = match &result {
-            Ok(r) if r.outcome == Outcome::Passed => ("ok".to_string(), format!("max abs err {:.2e}", r.max_abs_err.unwrap_or(0.0))),
+            Ok(r) if r.outcome == Outcome::Passed => {
+                ("ok".to_string(), format!("max abs err {:.2e}", r.max_abs_err.unwrap_or(0.0)))
+            }
             Ok(r) => (r.outcome.to_string(), r.reason.clone().unwrap_or_default()),
             Err(e) => ("error".to_string(), format!("{e:#}")),
         };
@@ -164,7 +193,10 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
     }
     match format {
         Format::Text => {}
-        f => print!("{}", render(&Table { headers: ["task", "status", "detail"].map(String::from).to_vec(), rows }, render_format(f))),
+        f => print!(
+            "{}",
+            render(&Table { headers: ["task", "status", "detail"].map(String::from).to_vec(), rows }, render_format(f))
+        ),
     }
     if failures.is_empty() {
         if format == Format::Text {
@@ -172,7 +204,12 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
         }
         Ok(())
     } else {
-        Err(GateFailed(format!("{} of {n} task(s) failed the check on `{platform}`: {}", failures.len(), failures.join(", "))).into())
+        Err(GateFailed(format!(
+            "{} of {n} task(s) failed the check on `{platform}`: {}",
+            failures.len(),
+            failures.join(", ")
+        ))
+        .into())
     }
 }
 
@@ -200,7 +237,8 @@ fn export(cfg: &Config, id: &str, size: &str, seed: u64, out: &std::path::Path) 
         "harness_version": env!("CARGO_PKG_VERSION"),
     });
     let mpath = out.join("manifest.json");
-    std::fs::write(&mpath, serde_json::to_string_pretty(&manifest)?).with_context(|| format!("cannot write {}", mpath.display()))?;
+    std::fs::write(&mpath, serde_json::to_string_pretty(&manifest)?)
+        .with_context(|| format!("cannot write {}", mpath.display()))?;
     eprintln!("wrote {} tensors and manifest.json to {}", files.len(), out.display());
     Ok(())
 }

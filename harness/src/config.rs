@@ -24,8 +24,15 @@ impl Config {
                 .map(|c| c.join("kernelsmith"))
                 .unwrap_or_else(|| PathBuf::from(".kernelsmith/cache")),
         };
-        let worker_exe = std::env::current_exe().context("cannot locate the kernelsmith executable (needed to start worker processes)")?;
-        Ok(Config { db: g.db.clone().unwrap_or_else(|| "kernelsmith.db".into()), cache_dir, tasks_dir: g.tasks_dir.clone(), cc: g.cc.clone(), worker_exe })
+        let worker_exe = std::env::current_exe()
+            .context("cannot locate the kernelsmith executable (needed to start worker processes)")?;
+        Ok(Config {
+            db: g.db.clone().unwrap_or_else(|| "kernelsmith.db".into()),
+            cache_dir,
+            tasks_dir: g.tasks_dir.clone(),
+            cc: g.cc.clone(),
+            worker_exe,
+        })
     }
 
     pub fn registry(&self) -> anyhow::Result<Registry> {

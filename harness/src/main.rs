@@ -90,5 +90,6 @@ pub fn render_format(f: cli::Format) -> kernelsmith_results::render::Format {
 
 /// Parse a size preset name with a helpful error.
 pub fn parse_size(s: &str) -> anyhow::Result<kernelsmith_tasks::SizeName> {
-    kernelsmith_tasks::SizeName::parse(s).ok_or_else(|| anyhow::anyhow!("unknown size `{s}`; expected tiny, cpu, gpu or heldout"))
+    kernelsmith_tasks::SizeName::parse(s)
+        .ok_or_else(|| anyhow::anyhow!("unknown size `{s}`; expected tiny, cpu, gpu or heldout"))
 }

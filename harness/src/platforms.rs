@@ -5,8 +5,8 @@
 
 use crate::config::Config;
 use kernelsmith_platform::{Platform, Probe};
-use kernelsmith_prompts::PlatformFacts;
 use kernelsmith_platform_cpu::{CpuConfig, CpuPlatform};
+use kernelsmith_prompts::PlatformFacts;
 use kernelsmith_tasks::{SizeName, Task};
 use std::time::Duration;
 
@@ -36,20 +36,29 @@ fn not_yet(issue: &'static str) -> impl Fn(&Config) -> Result<Box<dyn Platform>,
 pub const PLATFORMS: &[PlatformEntry] = &[
     PlatformEntry { name: "cpu", default_size: SizeName::Cpu, build: cpu },
     PlatformEntry { name: "cuda", default_size: SizeName::Gpu, build: |c| not_yet("the CUDA platform, issue #6")(c) },
-    PlatformEntry { name: "xla", default_size: SizeName::Gpu, build: |c| not_yet("the XLA/Pallas platform, issue #7")(c) },
+    PlatformEntry {
+        name: "xla",
+        default_size: SizeName::Gpu,
+        build: |c| not_yet("the XLA/Pallas platform, issue #7")(c),
+    },
     PlatformEntry { name: "ascend", default_size: SizeName::Gpu, build: |c| not_yet("the Ascend platform")(c) },
 ];
 
 pub fn entry(name: &str) -> anyhow::Result<&'static PlatformEntry> {
     PLATFORMS.iter().find(|p| p.name == name).ok_or_else(|| {
-        anyhow::anyhow!("unknown platform `{name}`; known: {} (see `kernelsmith platforms`)", PLATFORMS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "))
+        anyhow::anyhow!(
+            "unknown platform `{name}`; known: {} (see `kernelsmith platforms`)",
+            PLATFORMS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+        )
     })
 }
 
 /// Build a platform that must be able to execute kernels here.
 pub fn executable(cfg: &Config, name: &str) -> anyhow::Result<(Box<dyn Platform>, &'static PlatformEntry)> {
     let e = entry(name)?;
-    let p = (e.build)(cfg).map_err(|why| anyhow::anyhow!("platform `{name}` is {why}; run `kernelsmith platforms` to see what is available"))?;
+    let p = (e.build)(cfg).map_err(|why| {
+        anyhow::anyhow!("platform `{name}` is {why}; run `kernelsmith platforms` to see what is available")
+    })?;
     let probe = p.probe();
     if !probe.can_execute {
         anyhow::bail!("platform `{name}` cannot execute kernels here: {}", probe.notes.join("; "));
@@ -63,7 +72,14 @@ pub fn probe_all(cfg: &Config) -> Vec<Probe> {
         .iter()
         .map(|e| match (e.build)(cfg) {
             Ok(p) => p.probe(),
-            Err(why) => Probe { platform: e.name.into(), can_compile: false, can_execute: false, device: "-".into(), toolchain: "-".into(), notes: vec![why] },
+            Err(why) => Probe {
+                platform: e.name.into(),
+                can_compile: false,
+                can_execute: false,
+                device: "-".into(),
+                toolchain: "-".into(),
+                notes: vec![why],
+            },
         })
         .collect()
 }

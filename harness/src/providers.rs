@@ -83,22 +83,32 @@ impl Provider for Replay {
                     });
                 }
             }
-            Err(ProviderError::NoResponse(format!("replay has no response for task `{}`: looked for {}", req.task_id, candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))))
+            Err(ProviderError::NoResponse(format!(
+                "replay has no response for task `{}`: looked for {}",
+                req.task_id,
+                candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )))
         })
     }
 }
 
 /// Build a provider from a model spec.
 pub fn from_spec(spec: &str) -> Result<Box<dyn Provider>, ProviderError> {
-    let (kind, rest) = spec.split_once(':').ok_or_else(|| ProviderError::BadSpec(format!("model spec `{spec}` has no provider prefix; use e.g. `replay:examples/replay`")))?;
+    let (kind, rest) = spec.split_once(':').ok_or_else(|| {
+        ProviderError::BadSpec(format!("model spec `{spec}` has no provider prefix; use e.g. `replay:examples/replay`"))
+    })?;
     match kind {
         "replay" => {
             let dir = PathBuf::from(rest);
             if !dir.is_dir() {
-                return Err(ProviderError::BadSpec(format!("replay folder `{rest}` does not exist (expected <dir>/<platform>/<task_id>.md files)")));
+                return Err(ProviderError::BadSpec(format!(
+                    "replay folder `{rest}` does not exist (expected <dir>/<platform>/<task_id>.md files)"
+                )));
             }
             Ok(Box::new(Replay { dir }))
         }
-        other => Err(ProviderError::BadSpec(format!("unknown provider `{other}` in `{spec}`; this version supports `replay:<dir>` (real model APIs arrive with issue #3)"))),
+        other => Err(ProviderError::BadSpec(format!(
+            "unknown provider `{other}` in `{spec}`; this version supports `replay:<dir>` (real model APIs arrive with issue #3)"
+        ))),
     }
 }

@@ -56,14 +56,17 @@ fn fenced_blocks(text: &str) -> Result<Vec<Block>, ExtractError> {
             None => {
                 for fence in ["```", "~~~"] {
                     if let Some(info) = trimmed.strip_prefix(fence) {
-                        let tag = info.trim().split(|c: char| c.is_whitespace() || c == '{').next().unwrap_or("").to_string();
+                        let tag =
+                            info.trim().split(|c: char| c.is_whitespace() || c == '{').next().unwrap_or("").to_string();
                         open = Some((fence.to_string(), tag, Vec::new()));
                         break;
                     }
                 }
             }
             Some((fence, tag, lines)) => {
-                if trimmed.starts_with(fence.as_str()) && trimmed.trim_start_matches(fence.chars().next().unwrap()).trim().is_empty() {
+                if trimmed.starts_with(fence.as_str())
+                    && trimmed.trim_start_matches(fence.chars().next().unwrap()).trim().is_empty()
+                {
                     blocks.push(Block { tag: std::mem::take(tag), body: lines.join("\n") });
                     open = None;
                 } else {
@@ -72,10 +75,10 @@ fn fenced_blocks(text: &str) -> Result<Vec<Block>, ExtractError> {
             }
         }
     }
-    if let Some((_, tag, _)) = open {
-        if blocks.is_empty() {
-            return Err(ExtractError(format!("the ```{tag} code block is never closed (was the response cut off?)")));
-        }
+    if let Some((_, tag, _)) = open
+        && blocks.is_empty()
+    {
+        return Err(ExtractError(format!("the ```{tag} code block is never closed (was the response cut off?)")));
     }
     Ok(blocks)
 }
@@ -84,7 +87,10 @@ fn fenced_blocks(text: &str) -> Result<Vec<Block>, ExtractError> {
 pub fn extract_code(response: &str, fence_tags: &[&str]) -> Result<String, ExtractError> {
     let (_, answer) = split_reasoning(response);
     let blocks = fenced_blocks(&answer)?;
-    let tagged = blocks.iter().rev().find(|b| fence_tags.iter().any(|t| t.eq_ignore_ascii_case(&b.tag)) && !b.body.trim().is_empty());
+    let tagged = blocks
+        .iter()
+        .rev()
+        .find(|b| fence_tags.iter().any(|t| t.eq_ignore_ascii_case(&b.tag)) && !b.body.trim().is_empty());
     if let Some(b) = tagged {
         return Ok(b.body.clone() + "\n");
     }
@@ -96,8 +102,12 @@ pub fn extract_code(response: &str, fence_tags: &[&str]) -> Result<String, Extra
     Err(ExtractError(if blocks.is_empty() {
         format!("no fenced code block found; put the complete source in one ```{want} block")
     } else {
-        let tags: Vec<String> = blocks.iter().map(|b| if b.tag.is_empty() { "(untagged)".to_string() } else { b.tag.clone() }).collect();
-        format!("no ```{want} code block found (blocks seen: {}); put the complete source in one ```{want} block", tags.join(", "))
+        let tags: Vec<String> =
+            blocks.iter().map(|b| if b.tag.is_empty() { "(untagged)".to_string() } else { b.tag.clone() }).collect();
+        format!(
+            "no ```{want} code block found (blocks seen: {}); put the complete source in one ```{want} block",
+            tags.join(", ")
+        )
     }))
 }
 

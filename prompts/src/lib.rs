@@ -92,12 +92,6 @@ struct DerivedCtx {
 }
 
 #[derive(Serialize)]
-struct SizeCtx {
-    name: String,
-    values: Vec<i64>,
-}
-
-#[derive(Serialize)]
 struct TaskCtx {
     id: String,
     title: String,
@@ -109,7 +103,7 @@ struct TaskCtx {
     outputs: Vec<TensorCtx>,
     attrs: Vec<NamedValue>,
     derived: Vec<DerivedCtx>,
-    sizes: Vec<SizeCtx>,
+    size_table: String,
     atol: f64,
     rtol: f64,
     reference_source: String,
@@ -135,14 +129,33 @@ fn attr_text(v: &kernelsmith_reference::AttrValue) -> String {
     }
 }
 
+/// The visible size presets as a markdown table (the held-out size is never shown).
+fn size_table(task: &Task) -> String {
+    let mut t = format!("| preset | {} |\n|---|{}\n", task.dims.join(" | "), "---|".repeat(task.dims.len()));
+    for s in [SizeName::Tiny, SizeName::Cpu, SizeName::Gpu] {
+        let vals: Vec<String> = task.dims.iter().map(|d| task.sizes[&s][d].to_string()).collect();
+        t.push_str(&format!("| {} | {} |\n", s.name(), vals.join(" | ")));
+    }
+    t.trim_end().to_string()
+}
+
 fn first_paragraph(s: &str) -> String {
     s.trim().split("\n\n").next().unwrap_or("").replace('\n', " ")
 }
 
 /// Render the prompt for `task` on a platform, with `exemplar` (another task of the category)
 /// or the platform's generic exemplar when `None` (or when the exemplar has no baseline here).
-pub fn render(task: &Task, exemplar: Option<&Task>, platform: &PlatformFacts, size: SizeName) -> Result<Prompt, PromptError> {
-    let tensors = |ts: &[kernelsmith_tasks::TensorSpec]| ts.iter().map(|t| TensorCtx { name: t.name.clone(), dtype: t.dtype.name().into(), shape: t.shape_src.clone() }).collect();
+pub fn render(
+    task: &Task,
+    exemplar: Option<&Task>,
+    platform: &PlatformFacts,
+    size: SizeName,
+) -> Result<Prompt, PromptError> {
+    let tensors = |ts: &[kernelsmith_tasks::TensorSpec]| {
+        ts.iter()
+            .map(|t| TensorCtx { name: t.name.clone(), dtype: t.dtype.name().into(), shape: t.shape_src.clone() })
+            .collect()
+    };
     let task_ctx = TaskCtx {
         id: task.id.clone(),
         title: task.title.clone(),
@@ -154,21 +167,37 @@ pub fn render(task: &Task, exemplar: Option<&Task>, platform: &PlatformFacts, si
         outputs: tensors(&task.outputs),
         attrs: task.attrs.iter().map(|(k, v)| NamedValue { name: k.clone(), value: attr_text(v) }).collect(),
         derived: task.derived.iter().map(|(n, e)| DerivedCtx { name: n.clone(), expr: e.clone() }).collect(),
-        sizes: [SizeName::Tiny, SizeName::Cpu, SizeName::Gpu].iter().map(|s| SizeCtx { name: s.name().into(), values: task.dims.iter().map(|d| task.sizes[s][d]).collect() }).collect(),
+        size_table: size_table(task),
         atol: task.tolerance.atol,
         rtol: task.tolerance.rtol,
         reference_source: task.reference.source.to_string(),
     };
     let exemplar_ctx = match exemplar.and_then(|e| e.baseline(&platform.baseline_file).map(|code| (e, code))) {
-        Some((e, code)) => ExemplarCtx { generic: false, id: e.id.clone(), title: e.title.clone(), summary: first_paragraph(&e.description), code: code.to_string() },
-        None => ExemplarCtx { generic: true, id: String::new(), title: "vector_scale_add".into(), summary: "y[i] = 2·x[i] + b[i] (shows the ABI shape, OpenMP use and the return convention).".into(), code: platform.generic_exemplar.clone() },
+        Some((e, code)) => ExemplarCtx {
+            generic: false,
+            id: e.id.clone(),
+            title: e.title.clone(),
+            summary: first_paragraph(&e.description),
+            code: code.to_string(),
+        },
+        None => ExemplarCtx {
+            generic: true,
+            id: String::new(),
+            title: "vector_scale_add".into(),
+            summary: "y[i] = 2·x[i] + b[i] (shows the ABI shape, OpenMP use and the return convention).".into(),
+            code: platform.generic_exemplar.clone(),
+        },
     };
     let mut env = minijinja::Environment::new();
     env.set_trim_blocks(true);
     env.set_keep_trailing_newline(true);
-    let ctx = minijinja::context! { task => task_ctx, platform => platform, exemplar => exemplar_ctx, size => size.name() };
+    let ctx =
+        minijinja::context! { task => task_ctx, platform => platform, exemplar => exemplar_ctx, size => size.name() };
     let render = |name: &str, src: &str| -> Result<String, PromptError> {
         env.render_str(src, &ctx).map_err(|source| PromptError::Render { name: name.into(), source })
     };
-    Ok(Prompt { system: render("system.j2", SYSTEM_TEMPLATE)?.trim().to_string(), user: render("task.j2", TASK_TEMPLATE)? })
+    Ok(Prompt {
+        system: render("system.j2", SYSTEM_TEMPLATE)?.trim().to_string(),
+        user: render("task.j2", TASK_TEMPLATE)?,
+    })
 }

@@ -67,7 +67,9 @@ impl<'a> OpArgs<'a> {
     pub fn int(&self, name: &str) -> Result<i64> {
         match self.attrs.get(name) {
             Some(AttrValue::Int(i)) => Ok(*i),
-            Some(other) => Err(RefError::BadAttr { name: name.into(), problem: format!("expected an integer, got {other:?}") }),
+            Some(other) => {
+                Err(RefError::BadAttr { name: name.into(), problem: format!("expected an integer, got {other:?}") })
+            }
             None => Err(RefError::BadAttr { name: name.into(), problem: "missing".into() }),
         }
     }
@@ -81,7 +83,10 @@ impl<'a> OpArgs<'a> {
     /// Numeric attribute `name` as f64 (integers are widened).
     pub fn float(&self, name: &str) -> Result<f64> {
         match self.attrs.get(name) {
-            Some(v) => v.as_f64().ok_or_else(|| RefError::BadAttr { name: name.into(), problem: format!("expected a number, got {v:?}") }),
+            Some(v) => v.as_f64().ok_or_else(|| RefError::BadAttr {
+                name: name.into(),
+                problem: format!("expected a number, got {v:?}"),
+            }),
             None => Err(RefError::BadAttr { name: name.into(), problem: "missing".into() }),
         }
     }
@@ -90,7 +95,9 @@ impl<'a> OpArgs<'a> {
     pub fn flag(&self, name: &str) -> Result<bool> {
         match self.attrs.get(name) {
             Some(AttrValue::Bool(b)) => Ok(*b),
-            Some(other) => Err(RefError::BadAttr { name: name.into(), problem: format!("expected a boolean, got {other:?}") }),
+            Some(other) => {
+                Err(RefError::BadAttr { name: name.into(), problem: format!("expected a boolean, got {other:?}") })
+            }
             None => Err(RefError::BadAttr { name: name.into(), problem: "missing".into() }),
         }
     }

@@ -3,9 +3,9 @@
 //! Adding an operator: write `src/ops/<category>/<name>.rs` containing `pub fn <name>`, add
 //! `pub mod <name>;` to the category's `mod.rs`, and one `op!` line below.
 
+use crate::Result;
 use crate::args::OpArgs;
 use crate::tensor::Tensor;
-use crate::Result;
 
 /// Signature shared by every reference operator: outputs in spec order.
 pub type RefFn = fn(&OpArgs<'_>) -> Result<Vec<Tensor>>;

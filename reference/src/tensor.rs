@@ -28,8 +28,7 @@ pub enum DType {
 
 impl DType {
     /// All dtypes, in a stable order.
-    pub const ALL: [DType; 7] =
-        [DType::F32, DType::F16, DType::BF16, DType::I8, DType::I32, DType::I64, DType::U8];
+    pub const ALL: [DType; 7] = [DType::F32, DType::F16, DType::BF16, DType::I8, DType::I32, DType::I64, DType::U8];
 
     /// The spelling used in task files and manifests (`f32`, `bf16`, ...).
     pub fn name(self) -> &'static str {
@@ -180,18 +179,18 @@ impl Data {
     /// Decode little-endian bytes; `None` when the length is not a whole number of elements.
     pub fn from_le_bytes(dtype: DType, bytes: &[u8]) -> Option<Data> {
         let size = dtype.size_bytes();
-        if bytes.len() % size != 0 {
+        if !bytes.len().is_multiple_of(size) {
             return None;
         }
         let chunks = bytes.chunks_exact(size);
         Some(match dtype {
             DType::F32 => Data::F32(chunks.map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect()),
-            DType::F16 => Data::F16(
-                chunks.map(|c| f16::from_bits(u16::from_le_bytes(c.try_into().unwrap()))).collect(),
-            ),
-            DType::BF16 => Data::BF16(
-                chunks.map(|c| bf16::from_bits(u16::from_le_bytes(c.try_into().unwrap()))).collect(),
-            ),
+            DType::F16 => {
+                Data::F16(chunks.map(|c| f16::from_bits(u16::from_le_bytes(c.try_into().unwrap()))).collect())
+            }
+            DType::BF16 => {
+                Data::BF16(chunks.map(|c| bf16::from_bits(u16::from_le_bytes(c.try_into().unwrap()))).collect())
+            }
             DType::I8 => Data::I8(chunks.map(|c| c[0] as i8).collect()),
             DType::I32 => Data::I32(chunks.map(|c| i32::from_le_bytes(c.try_into().unwrap())).collect()),
             DType::I64 => Data::I64(chunks.map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect()),

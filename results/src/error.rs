@@ -26,9 +26,7 @@ pub enum ResultsError {
     },
 
     /// SQLite refused to open or configure the database.
-    #[error(
-        "cannot open database at {location}: {cause} (set --db or KERNELSMITH_DB to a writable path)"
-    )]
+    #[error("cannot open database at {location}: {cause} (set --db or KERNELSMITH_DB to a writable path)")]
     Open {
         /// The location given to [`Store::open`](crate::Store::open).
         location: String,
@@ -63,9 +61,7 @@ pub enum ResultsError {
     },
 
     /// `set_run_status` was given a status outside the allowed set.
-    #[error(
-        "invalid run status {status:?} (expected \"running\", \"finished\" or \"interrupted\")"
-    )]
+    #[error("invalid run status {status:?} (expected \"running\", \"finished\" or \"interrupted\")")]
     InvalidStatus {
         /// The rejected status.
         status: String,

@@ -32,8 +32,7 @@ pub use error::ResultsError;
 pub use metrics::{SampleOutcome, geomean, leaderboard_rows, pass_at_k};
 pub use render::{Format, Table};
 pub use rows::{
-    EvaluationRow, GENERATION_ERROR, GroupBy, LeaderRow, LeaderboardQuery, NOT_COMPILED,
-    NOT_EVALUATED, NewEvaluation, NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds,
-    RunRow,
+    EvaluationRow, GENERATION_ERROR, GroupBy, LeaderRow, LeaderboardQuery, NOT_COMPILED, NOT_EVALUATED, NewEvaluation,
+    NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds, RunRow,
 };
 pub use store::Store;

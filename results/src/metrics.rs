@@ -79,9 +79,7 @@ impl SampleOutcome {
 
     /// Whether the candidate got past extraction, static checks and compilation.
     pub fn compiled(&self) -> bool {
-        self.outcome
-            .as_deref()
-            .is_some_and(|o| !NOT_COMPILED.contains(&o))
+        self.outcome.as_deref().is_some_and(|o| !NOT_COMPILED.contains(&o))
     }
 
     /// Whether the candidate passed.
@@ -128,9 +126,7 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
             GroupBy::Category => Some(s.category.clone()),
             GroupBy::Task => Some(s.task_id.clone()),
         };
-        let acc = groups
-            .entry((s.model.clone(), s.platform.clone(), group))
-            .or_default();
+        let acc = groups.entry((s.model.clone(), s.platform.clone(), group)).or_default();
         let task = acc.tasks.entry(s.task_id.clone()).or_default();
         task.n += 1;
         task.compiled += u32::from(s.compiled());
@@ -155,9 +151,8 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
                 acc.outcomes.entry(key.to_owned()).or_default();
             }
             let tasks: Vec<&TaskCounts> = acc.tasks.values().collect();
-            let mean_over_tasks = |f: &dyn Fn(&TaskCounts) -> f64| {
-                tasks.iter().map(|t| f(t)).sum::<f64>() / tasks.len() as f64
-            };
+            let mean_over_tasks =
+                |f: &dyn Fn(&TaskCounts) -> f64| tasks.iter().map(|t| f(t)).sum::<f64>() / tasks.len() as f64;
             let k = tasks.iter().map(|t| t.n).min().unwrap_or(0);
             LeaderRow {
                 model,
@@ -243,25 +238,16 @@ mod tests {
                 for k in 1..=n {
                     let got = pass_at_k(n, c, k);
                     let exact = 1.0 - binomial(n - c, k) as f64 / binomial(n, k) as f64;
-                    assert!(
-                        (got - exact).abs() < 1e-9,
-                        "n={n} c={c} k={k}: {got} vs {exact}"
-                    );
+                    assert!((got - exact).abs() < 1e-9, "n={n} c={c} k={k}: {got} vs {exact}");
                     assert!((0.0..=1.0).contains(&got), "n={n} c={c} k={k}: {got}");
                     if k == 1 {
                         assert!(close(got, f64::from(c) / f64::from(n)));
                     }
                     if c < n {
-                        assert!(
-                            pass_at_k(n, c + 1, k) >= got - 1e-12,
-                            "not monotone in c at n={n} c={c} k={k}"
-                        );
+                        assert!(pass_at_k(n, c + 1, k) >= got - 1e-12, "not monotone in c at n={n} c={c} k={k}");
                     }
                     if k < n {
-                        assert!(
-                            pass_at_k(n, c, k + 1) >= got - 1e-12,
-                            "not monotone in k at n={n} c={c} k={k}"
-                        );
+                        assert!(pass_at_k(n, c, k + 1) >= got - 1e-12, "not monotone in k at n={n} c={c} k={k}");
                     }
                 }
             }
@@ -327,14 +313,7 @@ mod tests {
         assert_eq!(row.outcomes["timeout"], 0);
         assert!(!row.outcomes.contains_key(NOT_EVALUATED));
         assert_eq!(row.outcomes.values().sum::<u32>(), row.n_samples);
-        assert_eq!(
-            (
-                row.prompt_tokens,
-                row.completion_tokens,
-                row.reasoning_tokens
-            ),
-            (40, 80, 20)
-        );
+        assert_eq!((row.prompt_tokens, row.completion_tokens, row.reasoning_tokens), (40, 80, 20));
     }
 
     #[test]
@@ -354,10 +333,7 @@ mod tests {
         let model = leaderboard_rows(&samples, GroupBy::Model);
         let (k, value) = model[0].pass_at_k.unwrap();
         assert_eq!(k, 2);
-        assert!(close(
-            value,
-            (pass_at_k(3, 1, 2) + pass_at_k(2, 1, 2)) / 2.0
-        ));
+        assert!(close(value, (pass_at_k(3, 1, 2) + pass_at_k(2, 1, 2)) / 2.0));
     }
 
     #[test]

@@ -33,9 +33,7 @@ impl FromStr for Format {
             "markdown" | "md" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            _ => Err(ResultsError::UnknownFormat {
-                format: s.to_owned(),
-            }),
+            _ => Err(ResultsError::UnknownFormat { format: s.to_owned() }),
         }
     }
 }
@@ -68,11 +66,7 @@ fn cell(row: &[String], i: usize) -> &str {
 fn numeric_columns(table: &Table) -> Vec<bool> {
     (0..table.headers.len())
         .map(|i| {
-            let mut cells = table
-                .rows
-                .iter()
-                .map(|r| cell(r, i))
-                .filter(|c| !c.is_empty() && *c != "-");
+            let mut cells = table.rows.iter().map(|r| cell(r, i)).filter(|c| !c.is_empty() && *c != "-");
             let mut any = false;
             let all = cells.all(|c| {
                 any = true;
@@ -87,19 +81,10 @@ fn numeric_columns(table: &Table) -> Vec<bool> {
 fn render_text(table: &Table) -> String {
     let one_line = |s: &str| s.replace(['\n', '\r'], " ");
     let header: Vec<String> = table.headers.iter().map(|h| one_line(h)).collect();
-    let rows: Vec<Vec<String>> = table
-        .rows
-        .iter()
-        .map(|r| (0..header.len()).map(|i| one_line(cell(r, i))).collect())
-        .collect();
+    let rows: Vec<Vec<String>> =
+        table.rows.iter().map(|r| (0..header.len()).map(|i| one_line(cell(r, i))).collect()).collect();
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0))
         .collect();
     let numeric = numeric_columns(table);
     let line = |cells: &[String]| {
@@ -132,12 +117,8 @@ fn render_text(table: &Table) -> String {
 }
 
 fn render_markdown(table: &Table) -> String {
-    let escape = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace('|', "\\|")
-            .replace("\r\n", "<br>")
-            .replace(['\n', '\r'], "<br>")
-    };
+    let escape =
+        |s: &str| s.replace('\\', "\\\\").replace('|', "\\|").replace("\r\n", "<br>").replace(['\n', '\r'], "<br>");
     let numeric = numeric_columns(table);
     let mut out = String::new();
     let line = |out: &mut String, cells: Vec<String>| {
@@ -150,36 +131,15 @@ fn render_markdown(table: &Table) -> String {
         out.push('\n');
     };
     line(&mut out, table.headers.iter().map(|h| escape(h)).collect());
-    line(
-        &mut out,
-        numeric
-            .iter()
-            .map(|n| {
-                if *n {
-                    "---:".to_owned()
-                } else {
-                    "---".to_owned()
-                }
-            })
-            .collect(),
-    );
+    line(&mut out, numeric.iter().map(|n| if *n { "---:".to_owned() } else { "---".to_owned() }).collect());
     for r in &table.rows {
-        line(
-            &mut out,
-            (0..table.headers.len())
-                .map(|i| escape(cell(r, i)))
-                .collect(),
-        );
+        line(&mut out, (0..table.headers.len()).map(|i| escape(cell(r, i))).collect());
     }
     out
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
 fn render_csv(table: &Table) -> String {
@@ -188,9 +148,7 @@ fn render_csv(table: &Table) -> String {
     out.push_str(&fields.join(","));
     out.push('\n');
     for r in &table.rows {
-        let fields: Vec<String> = (0..table.headers.len())
-            .map(|i| csv_field(cell(r, i)))
-            .collect();
+        let fields: Vec<String> = (0..table.headers.len()).map(|i| csv_field(cell(r, i))).collect();
         out.push_str(&fields.join(","));
         out.push('\n');
     }
@@ -211,11 +169,7 @@ fn render_json(table: &Table) -> String {
         }
         out.push('}');
     }
-    out.push_str(if table.rows.is_empty() {
-        "]\n"
-    } else {
-        "\n]\n"
-    });
+    out.push_str(if table.rows.is_empty() { "]\n" } else { "\n]\n" });
     out
 }
 
@@ -246,10 +200,7 @@ pub fn tokens(n: i64) -> String {
 ///
 /// When every row shares one k the pass@k header names it (`pass@5`); otherwise each cell does.
 pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
-    let ks: std::collections::BTreeSet<u32> = rows
-        .iter()
-        .filter_map(|r| r.pass_at_k.map(|(k, _)| k))
-        .collect();
+    let ks: std::collections::BTreeSet<u32> = rows.iter().filter_map(|r| r.pass_at_k.map(|(k, _)| k)).collect();
     let single_k = (ks.len() == 1).then(|| ks.iter().next().copied()).flatten();
 
     let mut headers: Vec<String> = vec!["model".into(), "platform".into()];
@@ -259,17 +210,8 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
         GroupBy::Task => headers.push("task".into()),
     }
     headers.extend(
-        [
-            "tasks",
-            "samples",
-            "passed",
-            "mismatch",
-            "compile_failed",
-            "other failures",
-            "comp@1",
-            "pass@1",
-        ]
-        .map(String::from),
+        ["tasks", "samples", "passed", "mismatch", "compile_failed", "other failures", "comp@1", "pass@1"]
+            .map(String::from),
     );
     if !ks.is_empty() {
         headers.push(single_k.map_or_else(|| "pass@k".to_owned(), |k| format!("pass@{k}")));
@@ -306,20 +248,12 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
             cells.extend([
                 percent(r.fast_1),
                 speedup(r.geomean_speedup),
-                format!(
-                    "{}/{}/{}",
-                    tokens(r.prompt_tokens),
-                    tokens(r.completion_tokens),
-                    tokens(r.reasoning_tokens)
-                ),
+                format!("{}/{}/{}", tokens(r.prompt_tokens), tokens(r.completion_tokens), tokens(r.reasoning_tokens)),
             ]);
             cells
         })
         .collect();
-    Table {
-        headers,
-        rows: table_rows,
-    }
+    Table { headers, rows: table_rows }
 }
 
 #[cfg(test)]
@@ -343,24 +277,9 @@ mod tests {
 
     #[test]
     fn short_rows_are_padded() {
-        let t = Table {
-            headers: vec!["a".into(), "b".into()],
-            rows: vec![vec!["1".into()]],
-        };
+        let t = Table { headers: vec!["a".into(), "b".into()], rows: vec![vec!["1".into()]] };
         assert_eq!(render(&t, Format::Csv), "a,b\n1,\n");
-        assert_eq!(
-            render(&t, Format::Json),
-            "[\n  {\"a\": \"1\", \"b\": \"\"}\n]\n"
-        );
-        assert_eq!(
-            render(
-                &Table {
-                    headers: vec!["a".into()],
-                    rows: vec![]
-                },
-                Format::Json
-            ),
-            "[]\n"
-        );
+        assert_eq!(render(&t, Format::Json), "[\n  {\"a\": \"1\", \"b\": \"\"}\n]\n");
+        assert_eq!(render(&Table { headers: vec!["a".into()], rows: vec![] }, Format::Json), "[]\n");
     }
 }

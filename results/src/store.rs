@@ -11,16 +11,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use crate::error::ResultsError;
 use crate::metrics::{SampleOutcome, leaderboard_rows};
 use crate::rows::{
-    EvaluationRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES,
-    RecordedIds, RunRow,
+    EvaluationRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES, RecordedIds, RunRow,
 };
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -48,13 +45,11 @@ impl Store {
         if let Some(dir) = path.as_deref().and_then(Path::parent)
             && !dir.as_os_str().is_empty()
         {
-            tokio::fs::create_dir_all(dir)
-                .await
-                .map_err(|cause| ResultsError::CreateDir {
-                    location: location.to_owned(),
-                    dir: dir.display().to_string(),
-                    cause,
-                })?;
+            tokio::fs::create_dir_all(dir).await.map_err(|cause| ResultsError::CreateDir {
+                location: location.to_owned(),
+                dir: dir.display().to_string(),
+                cause,
+            })?;
         }
         let options = options
             .create_if_missing(true)
@@ -66,10 +61,7 @@ impl Store {
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await
-            .map_err(|cause| ResultsError::Open {
-                location: location.to_owned(),
-                cause,
-            })?;
+            .map_err(|cause| ResultsError::Open { location: location.to_owned(), cause })?;
         if MIGRATOR.run(&pool).await.is_err() {
             // Two processes opening a fresh file can both see the migration as pending; the loser
             // fails on "table already exists". A second pass sees it applied and succeeds, while a
@@ -77,15 +69,9 @@ impl Store {
             MIGRATOR
                 .run(&pool)
                 .await
-                .map_err(|cause| ResultsError::Migrate {
-                    location: location.to_owned(),
-                    cause,
-                })?;
+                .map_err(|cause| ResultsError::Migrate { location: location.to_owned(), cause })?;
         }
-        Ok(Store {
-            pool,
-            location: location.to_owned(),
-        })
+        Ok(Store { pool, location: location.to_owned() })
     }
 
     /// The location this store was opened with, as given.
@@ -122,13 +108,8 @@ impl Store {
         .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => {
-                Err(ResultsError::RunExists { id: run.id.clone() })
-            }
-            Err(cause) => Err(ResultsError::Query {
-                action: format!("creating run {}", run.id),
-                cause,
-            }),
+            Err(e) if is_unique_violation(&e) => Err(ResultsError::RunExists { id: run.id.clone() }),
+            Err(cause) => Err(ResultsError::Query { action: format!("creating run {}", run.id), cause }),
         }
     }
 
@@ -157,9 +138,7 @@ impl Store {
     /// (a resumed run) clears it.
     pub async fn set_run_status(&self, id: &str, status: &str) -> Result<(), ResultsError> {
         if !RUN_STATUSES.contains(&status) {
-            return Err(ResultsError::InvalidStatus {
-                status: status.to_owned(),
-            });
+            return Err(ResultsError::InvalidStatus { status: status.to_owned() });
         }
         let result = sqlx::query(
             "UPDATE runs SET status = ?2, finished_at = CASE ?2 WHEN 'running' THEN NULL \
@@ -169,9 +148,7 @@ impl Store {
         .bind(status)
         .execute(&self.pool)
         .await
-        .map_err(ResultsError::query(format!(
-            "setting status of run {id} to {status}"
-        )))?;
+        .map_err(ResultsError::query(format!("setting status of run {id} to {status}")))?;
         if result.rows_affected() == 0 {
             return Err(ResultsError::RunNotFound { id: id.to_owned() });
         }
@@ -184,62 +161,38 @@ impl Store {
     /// The key (run, task, sample, turn) is written at most once; a second attempt fails with
     /// [`ResultsError::Duplicate`] and leaves the first untouched. A run id that does not exist
     /// fails with [`ResultsError::RunNotFound`].
-    pub async fn record(
-        &self,
-        g: &NewGeneration,
-        e: Option<&NewEvaluation>,
-    ) -> Result<RecordedIds, ResultsError> {
-        let action = || {
-            format!(
-                "recording run {}, task {}, sample {}, turn {}",
-                g.run_id, g.task_id, g.sample_idx, g.turn
-            )
-        };
+    pub async fn record(&self, g: &NewGeneration, e: Option<&NewEvaluation>) -> Result<RecordedIds, ResultsError> {
+        let action =
+            || format!("recording run {}, task {}, sample {}, turn {}", g.run_id, g.task_id, g.sample_idx, g.turn);
         // IMMEDIATE takes the write lock up front, so a busy database is waited for (busy_timeout)
         // instead of failing halfway through the transaction.
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(|cause| ResultsError::Query {
-                action: action(),
-                cause,
-            })?;
+            .map_err(|cause| ResultsError::Query { action: action(), cause })?;
         match insert_all(&mut tx, g, e).await {
             Ok(ids) => {
-                tx.commit().await.map_err(|cause| ResultsError::Query {
-                    action: action(),
-                    cause,
-                })?;
+                tx.commit().await.map_err(|cause| ResultsError::Query { action: action(), cause })?;
                 Ok(ids)
             }
             Err(err) => {
                 // Best effort: dropping the transaction rolls back too; the insert error is the news.
                 let _ = tx.rollback().await;
                 Err(match err {
-                    InsertError::Generation(cause) if is_unique_violation(&cause) => {
-                        ResultsError::Duplicate {
-                            run_id: g.run_id.clone(),
-                            task_id: g.task_id.clone(),
-                            sample_idx: g.sample_idx,
-                            turn: g.turn,
-                        }
-                    }
-                    InsertError::Generation(cause)
-                        if is_foreign_key_violation(&cause) && g.parent_id.is_none() =>
-                    {
-                        ResultsError::RunNotFound {
-                            id: g.run_id.clone(),
-                        }
-                    }
-                    InsertError::Generation(cause) => ResultsError::Query {
-                        action: action(),
-                        cause,
+                    InsertError::Generation(cause) if is_unique_violation(&cause) => ResultsError::Duplicate {
+                        run_id: g.run_id.clone(),
+                        task_id: g.task_id.clone(),
+                        sample_idx: g.sample_idx,
+                        turn: g.turn,
                     },
-                    InsertError::Evaluation(cause) => ResultsError::Query {
-                        action: format!("{} (evaluation; nothing was written)", action()),
-                        cause,
-                    },
+                    InsertError::Generation(cause) if is_foreign_key_violation(&cause) && g.parent_id.is_none() => {
+                        ResultsError::RunNotFound { id: g.run_id.clone() }
+                    }
+                    InsertError::Generation(cause) => ResultsError::Query { action: action(), cause },
+                    InsertError::Evaluation(cause) => {
+                        ResultsError::Query { action: format!("{} (evaluation; nothing was written)", action()), cause }
+                    }
                 })
             }
         }
@@ -247,22 +200,16 @@ impl Store {
 
     /// Keys `(task_id, sample_idx, turn)` that already have a generation row in this run; resume
     /// skips them.
-    pub async fn finished_keys(
-        &self,
-        run_id: &str,
-    ) -> Result<BTreeSet<(String, u32, u32)>, ResultsError> {
+    pub async fn finished_keys(&self, run_id: &str) -> Result<BTreeSet<(String, u32, u32)>, ResultsError> {
         let raw: Vec<(String, i64, i64)> =
             sqlx::query_as("SELECT task_id, sample_idx, turn FROM generations WHERE run_id = ?1")
                 .bind(run_id)
                 .fetch_all(&self.pool)
                 .await
-                .map_err(ResultsError::query(format!(
-                    "reading finished keys of run {run_id}"
-                )))?;
+                .map_err(ResultsError::query(format!("reading finished keys of run {run_id}")))?;
         raw.into_iter()
             .map(|(task_id, sample_idx, turn)| {
-                let what =
-                    |field: &str| format!("generations.{field} of run {run_id}, task {task_id}");
+                let what = |field: &str| format!("generations.{field} of run {run_id}, task {task_id}");
                 let sample_idx = to_u32(sample_idx, || what("sample_idx"))?;
                 let turn = to_u32(turn, || what("turn"))?;
                 Ok((task_id, sample_idx, turn))
@@ -272,10 +219,7 @@ impl Store {
 
     /// Evaluations joined with their generation and run, for one run or all; ordered by run
     /// creation, then task, sample and turn.
-    pub async fn evaluations(
-        &self,
-        run_id: Option<&str>,
-    ) -> Result<Vec<EvaluationRow>, ResultsError> {
+    pub async fn evaluations(&self, run_id: Option<&str>) -> Result<Vec<EvaluationRow>, ResultsError> {
         let raw: Vec<EvaluationRaw> = sqlx::query_as(
             "SELECT e.id, e.generation_id, e.run_id, r.model, r.platform, g.task_id, g.category, \
              g.sample_idx, g.turn, e.outcome, e.reason, e.flags_json, e.max_abs_err, e.max_rel_err, \
@@ -298,10 +242,7 @@ impl Store {
 
     /// Raw timing pairs `(candidate_ns, baseline_ns)` of an evaluation, in measurement order.
     /// A sample stored as NULL (SQLite's NaN) comes back as NaN.
-    pub async fn timing_samples(
-        &self,
-        evaluation_id: i64,
-    ) -> Result<Vec<(f64, f64)>, ResultsError> {
+    pub async fn timing_samples(&self, evaluation_id: i64) -> Result<Vec<(f64, f64)>, ResultsError> {
         let raw: Vec<(Option<f64>, Option<f64>)> = sqlx::query_as(
             "SELECT candidate_ns, baseline_ns FROM timing_samples WHERE evaluation_id = ?1 ORDER BY pair_idx",
         )
@@ -309,10 +250,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(ResultsError::query(format!("reading timing samples of evaluation {evaluation_id}")))?;
-        Ok(raw
-            .into_iter()
-            .map(|(c, b)| (c.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)))
-            .collect())
+        Ok(raw.into_iter().map(|(c, b)| (c.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN))).collect())
     }
 
     /// Leaderboard computed from the raw rows (see [`leaderboard_rows`] for the definitions).
@@ -336,20 +274,15 @@ impl Store {
         // every turn adds to its tokens.
         let mut samples: Vec<SampleOutcome> = Vec::new();
         for turn in raw {
-            let sample_idx = to_u32(turn.sample_idx, || {
-                format!("sample_idx of run {}, task {}", turn.run_id, turn.task_id)
-            })?;
+            let sample_idx =
+                to_u32(turn.sample_idx, || format!("sample_idx of run {}, task {}", turn.run_id, turn.task_id))?;
             let tokens = (
                 turn.prompt_tokens.unwrap_or(0),
                 turn.completion_tokens.unwrap_or(0),
                 turn.reasoning_tokens.unwrap_or(0),
             );
             match samples.last_mut() {
-                Some(s)
-                    if s.run_id == turn.run_id
-                        && s.task_id == turn.task_id
-                        && s.sample_idx == sample_idx =>
-                {
+                Some(s) if s.run_id == turn.run_id && s.task_id == turn.task_id && s.sample_idx == sample_idx => {
                     s.category = turn.category;
                     s.outcome = turn.outcome;
                     s.generation_error = turn.has_error != 0;
@@ -379,19 +312,12 @@ impl Store {
 }
 
 /// Splits `location` into connect options and, for a file, its path (for creating parents).
-fn connect_options(
-    location: &str,
-) -> Result<(SqliteConnectOptions, Option<std::path::PathBuf>), ResultsError> {
+fn connect_options(location: &str) -> Result<(SqliteConnectOptions, Option<std::path::PathBuf>), ResultsError> {
     let Some(rest) = location.strip_prefix("sqlite:") else {
-        return Ok((
-            SqliteConnectOptions::new().filename(location),
-            Some(location.into()),
-        ));
+        return Ok((SqliteConnectOptions::new().filename(location), Some(location.into())));
     };
-    let options = SqliteConnectOptions::from_str(location).map_err(|cause| ResultsError::Open {
-        location: location.to_owned(),
-        cause,
-    })?;
+    let options = SqliteConnectOptions::from_str(location)
+        .map_err(|cause| ResultsError::Open { location: location.to_owned(), cause })?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let file = rest.split_once('?').map_or(rest, |(file, _)| file);
     let path = (!file.is_empty() && file != ":memory:").then(|| file.into());
@@ -436,10 +362,7 @@ async fn insert_all(
     .last_insert_rowid();
 
     let Some(e) = e else {
-        return Ok(RecordedIds {
-            generation_id,
-            evaluation_id: None,
-        });
+        return Ok(RecordedIds { generation_id, evaluation_id: None });
     };
     let flags_json = serde_json::Value::from(e.flags.clone()).to_string();
     let evaluation_id = sqlx::query(
@@ -484,20 +407,15 @@ async fn insert_all(
         .await
         .map_err(InsertError::Evaluation)?;
     }
-    Ok(RecordedIds {
-        generation_id,
-        evaluation_id: Some(evaluation_id),
-    })
+    Ok(RecordedIds { generation_id, evaluation_id: Some(evaluation_id) })
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
 
 fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_foreign_key_violation())
+    e.as_database_error().is_some_and(|d| d.is_foreign_key_violation())
 }
 
 fn to_u32(value: i64, what: impl FnOnce() -> String) -> Result<u32, ResultsError> {
@@ -585,11 +503,10 @@ struct EvaluationRaw {
 impl EvaluationRaw {
     fn into_row(self) -> Result<EvaluationRow, ResultsError> {
         let id = self.id;
-        let flags: Vec<String> =
-            serde_json::from_str(&self.flags_json).map_err(|e| ResultsError::Corrupt {
-                what: format!("evaluations.flags_json of evaluation {id}"),
-                detail: format!("{e} (expected a JSON array of strings)"),
-            })?;
+        let flags: Vec<String> = serde_json::from_str(&self.flags_json).map_err(|e| ResultsError::Corrupt {
+            what: format!("evaluations.flags_json of evaluation {id}"),
+            detail: format!("{e} (expected a JSON array of strings)"),
+        })?;
         Ok(EvaluationRow {
             id,
             generation_id: self.generation_id,
@@ -642,21 +559,10 @@ mod tests {
 
     #[test]
     fn locations_resolve_to_files() {
-        let path = |loc: &str| {
-            connect_options(loc)
-                .unwrap()
-                .1
-                .map(|p| p.display().to_string())
-        };
+        let path = |loc: &str| connect_options(loc).unwrap().1.map(|p| p.display().to_string());
         assert_eq!(path("results/k.db").as_deref(), Some("results/k.db"));
-        assert_eq!(
-            path("sqlite://results/k.db").as_deref(),
-            Some("results/k.db")
-        );
-        assert_eq!(
-            path("sqlite:///tmp/k.db?mode=rwc").as_deref(),
-            Some("/tmp/k.db")
-        );
+        assert_eq!(path("sqlite://results/k.db").as_deref(), Some("results/k.db"));
+        assert_eq!(path("sqlite:///tmp/k.db?mode=rwc").as_deref(), Some("/tmp/k.db"));
         assert_eq!(path("sqlite:k.db").as_deref(), Some("k.db"));
         assert_eq!(path("sqlite::memory:"), None);
     }

@@ -10,11 +10,7 @@ fn tricky() -> Table {
     Table {
         headers: vec!["task".into(), "reason".into(), "speedup".into()],
         rows: vec![
-            vec![
-                "softmax".into(),
-                "bad index 3, \"x\" was NaN".into(),
-                "1.83x".into(),
-            ],
+            vec!["softmax".into(), "bad index 3, \"x\" was NaN".into(), "1.83x".into()],
             vec!["relu".into(), "ok".into(), "12.00x".into()],
         ],
     }
@@ -98,10 +94,7 @@ fn leader(model: &str, group: Option<&str>, k: Option<(u32, f64)>) -> LeaderRow 
 
 #[test]
 fn leaderboard_table_has_the_documented_columns() {
-    let table = leaderboard_table(
-        &[leader("m", Some("elementwise"), Some((2, 0.5)))],
-        GroupBy::Category,
-    );
+    let table = leaderboard_table(&[leader("m", Some("elementwise"), Some((2, 0.5)))], GroupBy::Category);
     assert_eq!(
         table.headers,
         [
@@ -146,13 +139,8 @@ fn leaderboard_table_has_the_documented_columns() {
 
 #[test]
 fn leaderboard_table_names_k_per_cell_when_rows_differ_and_drops_the_column_when_absent() {
-    let table = leaderboard_table(
-        &[
-            leader("a", None, Some((2, 0.5))),
-            leader("b", None, Some((4, 1.0))),
-        ],
-        GroupBy::Model,
-    );
+    let table =
+        leaderboard_table(&[leader("a", None, Some((2, 0.5))), leader("b", None, Some((4, 1.0)))], GroupBy::Model);
     assert_eq!(table.headers[2], "tasks");
     let k = table.headers.iter().position(|h| h == "pass@k").unwrap();
     assert_eq!(table.rows[0][k], "50.0% (k=2)");
@@ -160,10 +148,5 @@ fn leaderboard_table_names_k_per_cell_when_rows_differ_and_drops_the_column_when
 
     let table = leaderboard_table(&[leader("a", Some("t1"), None)], GroupBy::Task);
     assert_eq!(table.headers[2], "task");
-    assert!(
-        !table
-            .headers
-            .iter()
-            .any(|h| h.starts_with("pass@") && h != "pass@1")
-    );
+    assert!(!table.headers.iter().any(|h| h.starts_with("pass@") && h != "pass@1"));
 }

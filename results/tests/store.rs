@@ -4,8 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kernelsmith_results::{
-    GroupBy, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, ResultsError,
-    Store, geomean,
+    GroupBy, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, ResultsError, Store, geomean,
 };
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -83,15 +82,8 @@ fn evaluation(outcome: &str, speedup: Option<f64>) -> NewEvaluation {
 }
 
 async fn count(location: &str, table: &str) -> i64 {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(location)
-        .connect()
-        .await
-        .unwrap();
-    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let mut conn = SqliteConnectOptions::new().filename(location).connect().await.unwrap();
+    let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut conn).await.unwrap();
     conn.close().await.unwrap();
     n
 }
@@ -111,15 +103,8 @@ async fn open_creates_the_file_in_wal_mode_and_reopening_is_idempotent() {
     store.create_run(&new_run("r1", "m", "cpu")).await.unwrap();
     store.close().await;
 
-    let mut conn = SqliteConnectOptions::new()
-        .filename(&path)
-        .connect()
-        .await
-        .unwrap();
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let mut conn = SqliteConnectOptions::new().filename(&path).connect().await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
     assert_eq!(mode, "wal");
     conn.close().await.unwrap();
 
@@ -145,34 +130,19 @@ async fn open_on_an_unwritable_path_names_the_path() {
 #[tokio::test]
 async fn runs_round_trip_and_their_status_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
     let run = new_run("r1", "model-a", "cpu");
     store.create_run(&run).await.unwrap();
-    store
-        .create_run(&new_run("r2", "model-b", "cpu"))
-        .await
-        .unwrap();
+    store.create_run(&new_run("r2", "model-b", "cpu")).await.unwrap();
 
     let err = store.create_run(&run).await.unwrap_err();
-    assert!(
-        matches!(&err, ResultsError::RunExists { id } if id == "r1"),
-        "{err}"
-    );
+    assert!(matches!(&err, ResultsError::RunExists { id } if id == "r1"), "{err}");
 
     let row = store.get_run("r1").await.unwrap().unwrap();
-    assert_eq!(
-        (row.seed, row.samples, row.status.as_str()),
-        (u64::MAX - 7, 2, "running")
-    );
+    assert_eq!((row.seed, row.samples, row.status.as_str()), (u64::MAX - 7, 2, "running"));
     assert_eq!(row.git_rev.as_deref(), Some("abc123"));
     assert_eq!(row.finished_at, None);
-    assert!(
-        row.created_at.ends_with('Z') && row.created_at.contains('T'),
-        "{}",
-        row.created_at
-    );
+    assert!(row.created_at.ends_with('Z') && row.created_at.contains('T'), "{}", row.created_at);
     assert!(store.get_run("nope").await.unwrap().is_none());
 
     store.set_run_status("r1", "finished").await.unwrap();
@@ -180,23 +150,14 @@ async fn runs_round_trip_and_their_status_changes() {
     assert_eq!(row.status, "finished");
     assert!(row.finished_at.is_some());
     store.set_run_status("r1", "running").await.unwrap();
-    assert_eq!(
-        store.get_run("r1").await.unwrap().unwrap().finished_at,
-        None
-    );
+    assert_eq!(store.get_run("r1").await.unwrap().unwrap().finished_at, None);
 
     let err = store.set_run_status("r1", "done").await.unwrap_err();
     assert!(matches!(err, ResultsError::InvalidStatus { .. }), "{err}");
     let err = store.set_run_status("nope", "finished").await.unwrap_err();
     assert!(matches!(err, ResultsError::RunNotFound { .. }), "{err}");
 
-    let ids: Vec<String> = store
-        .list_runs()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let ids: Vec<String> = store.list_runs().await.unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(ids, ["r1", "r2"]);
 }
 
@@ -211,10 +172,7 @@ async fn record_writes_generation_evaluation_and_samples_together() {
     let mut eval = evaluation("passed", Some(1.5));
     eval.flags = vec!["suspicious_speedup".into()];
     eval.samples = vec![(100.0, 150.0), (110.0, 160.0), (f64::NAN, 155.0)];
-    let ids = store
-        .record(&generation("r1", "relu", "elementwise", 0, 0), Some(&eval))
-        .await
-        .unwrap();
+    let ids = store.record(&generation("r1", "relu", "elementwise", 0, 0), Some(&eval)).await.unwrap();
     let evaluation_id = ids.evaluation_id.unwrap();
 
     let samples = store.timing_samples(evaluation_id).await.unwrap();
@@ -225,22 +183,9 @@ async fn record_writes_generation_evaluation_and_samples_together() {
     let rows = store.evaluations(Some("r1")).await.unwrap();
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
-    assert_eq!(
-        (row.id, row.generation_id),
-        (evaluation_id, ids.generation_id)
-    );
-    assert_eq!(
-        (
-            row.model.as_str(),
-            row.platform.as_str(),
-            row.task_id.as_str()
-        ),
-        ("m", "cpu", "relu")
-    );
-    assert_eq!(
-        (row.category.as_str(), row.sample_idx, row.turn),
-        ("elementwise", 0, 0)
-    );
+    assert_eq!((row.id, row.generation_id), (evaluation_id, ids.generation_id));
+    assert_eq!((row.model.as_str(), row.platform.as_str(), row.task_id.as_str()), ("m", "cpu", "relu"));
+    assert_eq!((row.category.as_str(), row.sample_idx, row.turn), ("elementwise", 0, 0));
     assert_eq!(row.outcome, "passed");
     assert_eq!(row.flags, ["suspicious_speedup"]);
     assert_eq!(row.speedup, Some(1.5));
@@ -250,23 +195,12 @@ async fn record_writes_generation_evaluation_and_samples_together() {
 
     // A second record of the same key is refused and leaves the first row alone.
     let err = store
-        .record(
-            &generation("r1", "relu", "elementwise", 0, 0),
-            Some(&evaluation("mismatch", None)),
-        )
+        .record(&generation("r1", "relu", "elementwise", 0, 0), Some(&evaluation("mismatch", None)))
         .await
         .unwrap_err();
     match &err {
-        ResultsError::Duplicate {
-            run_id,
-            task_id,
-            sample_idx,
-            turn,
-        } => {
-            assert_eq!(
-                (run_id.as_str(), task_id.as_str(), *sample_idx, *turn),
-                ("r1", "relu", 0, 0)
-            );
+        ResultsError::Duplicate { run_id, task_id, sample_idx, turn } => {
+            assert_eq!((run_id.as_str(), task_id.as_str(), *sample_idx, *turn), ("r1", "relu", 0, 0));
         }
         other => panic!("expected Duplicate, got {other}"),
     }
@@ -277,10 +211,7 @@ async fn record_writes_generation_evaluation_and_samples_together() {
     // An evaluation the schema rejects rolls the generation back too.
     let mut bogus = evaluation("bogus", None);
     bogus.samples = vec![(1.0, 1.0)];
-    let err = store
-        .record(&generation("r1", "relu", "elementwise", 1, 0), Some(&bogus))
-        .await
-        .unwrap_err();
+    let err = store.record(&generation("r1", "relu", "elementwise", 1, 0), Some(&bogus)).await.unwrap_err();
     assert!(matches!(err, ResultsError::Query { .. }), "{err}");
     assert!(err.to_string().contains("CHECK"), "{err}");
     assert_eq!(count(location, "generations").await, 1);
@@ -288,59 +219,30 @@ async fn record_writes_generation_evaluation_and_samples_together() {
     assert_eq!(count(location, "timing_samples").await, 3);
 
     // Unknown runs are named.
-    let err = store
-        .record(&generation("ghost", "relu", "elementwise", 0, 0), None)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, ResultsError::RunNotFound { id } if id == "ghost"),
-        "{err}"
-    );
+    let err = store.record(&generation("ghost", "relu", "elementwise", 0, 0), None).await.unwrap_err();
+    assert!(matches!(&err, ResultsError::RunNotFound { id } if id == "ghost"), "{err}");
 }
 
 #[tokio::test]
 async fn finished_keys_are_exactly_what_was_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
     store.create_run(&new_run("r1", "m", "cpu")).await.unwrap();
     store.create_run(&new_run("r2", "m", "cpu")).await.unwrap();
     assert!(store.finished_keys("r1").await.unwrap().is_empty());
 
-    let first = store
-        .record(
-            &generation("r1", "a", "c", 0, 0),
-            Some(&evaluation("compile_failed", None)),
-        )
-        .await
-        .unwrap();
+    let first =
+        store.record(&generation("r1", "a", "c", 0, 0), Some(&evaluation("compile_failed", None))).await.unwrap();
     let mut retry = generation("r1", "a", "c", 0, 1);
     retry.parent_id = Some(first.generation_id);
-    store
-        .record(&retry, Some(&evaluation("passed", Some(2.0))))
-        .await
-        .unwrap();
-    store
-        .record(&failed_generation("r1", "b", "c", 1), None)
-        .await
-        .unwrap();
-    store
-        .record(&generation("r2", "z", "c", 0, 0), None)
-        .await
-        .unwrap();
+    store.record(&retry, Some(&evaluation("passed", Some(2.0)))).await.unwrap();
+    store.record(&failed_generation("r1", "b", "c", 1), None).await.unwrap();
+    store.record(&generation("r2", "z", "c", 0, 0), None).await.unwrap();
 
-    let expected: BTreeSet<(String, u32, u32)> = [
-        ("a".to_owned(), 0, 0),
-        ("a".to_owned(), 0, 1),
-        ("b".to_owned(), 1, 0),
-    ]
-    .into();
+    let expected: BTreeSet<(String, u32, u32)> =
+        [("a".to_owned(), 0, 0), ("a".to_owned(), 0, 1), ("b".to_owned(), 1, 0)].into();
     assert_eq!(store.finished_keys("r1").await.unwrap(), expected);
-    assert_eq!(
-        store.finished_keys("r2").await.unwrap(),
-        [("z".to_owned(), 0, 0)].into()
-    );
+    assert_eq!(store.finished_keys("r2").await.unwrap(), [("z".to_owned(), 0, 0)].into());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -357,9 +259,7 @@ async fn two_handles_write_to_one_file_concurrently() {
             for i in 0..50 {
                 let mut eval = evaluation("passed", Some(1.1));
                 eval.samples = vec![(1.0, 1.1); 5];
-                store
-                    .record(&generation("r1", task, "c", i, 0), Some(&eval))
-                    .await?;
+                store.record(&generation("r1", task, "c", i, 0), Some(&eval)).await?;
             }
             Ok::<(), ResultsError>(())
         })
@@ -382,80 +282,27 @@ async fn two_handles_write_to_one_file_concurrently() {
 async fn leaderboard_fixture(store: &Store) {
     store.create_run(&new_run("r1", "m1", "cpu")).await.unwrap();
     store.create_run(&new_run("r2", "m2", "cpu")).await.unwrap();
-    store
-        .create_run(&new_run("r3", "m1", "cuda"))
-        .await
-        .unwrap();
-    let rec = |g: NewGeneration, e: Option<NewEvaluation>| async move {
-        store.record(&g, e.as_ref()).await.unwrap()
-    };
+    store.create_run(&new_run("r3", "m1", "cuda")).await.unwrap();
+    let rec = |g: NewGeneration, e: Option<NewEvaluation>| async move { store.record(&g, e.as_ref()).await.unwrap() };
 
-    rec(
-        generation("r1", "t1", "elementwise", 0, 0),
-        Some(evaluation("passed", Some(2.0))),
-    )
-    .await;
-    rec(
-        generation("r1", "t1", "elementwise", 1, 0),
-        Some(evaluation("passed", Some(0.5))),
-    )
-    .await;
-    rec(
-        generation("r1", "t2", "elementwise", 0, 0),
-        Some(evaluation("mismatch", None)),
-    )
-    .await;
-    rec(
-        generation("r1", "t2", "elementwise", 1, 0),
-        Some(evaluation("passed", Some(1.5))),
-    )
-    .await;
-    rec(
-        generation("r1", "t3", "reduction", 0, 0),
-        Some(evaluation("compile_failed", None)),
-    )
-    .await;
+    rec(generation("r1", "t1", "elementwise", 0, 0), Some(evaluation("passed", Some(2.0)))).await;
+    rec(generation("r1", "t1", "elementwise", 1, 0), Some(evaluation("passed", Some(0.5)))).await;
+    rec(generation("r1", "t2", "elementwise", 0, 0), Some(evaluation("mismatch", None))).await;
+    rec(generation("r1", "t2", "elementwise", 1, 0), Some(evaluation("passed", Some(1.5)))).await;
+    rec(generation("r1", "t3", "reduction", 0, 0), Some(evaluation("compile_failed", None))).await;
     rec(failed_generation("r1", "t3", "reduction", 1), None).await;
 
-    rec(
-        generation("r2", "t1", "elementwise", 0, 0),
-        Some(evaluation("passed", Some(4.0))),
-    )
-    .await;
-    rec(
-        generation("r2", "t1", "elementwise", 1, 0),
-        Some(evaluation("passed", Some(0.8))),
-    )
-    .await;
-    rec(
-        generation("r2", "t2", "elementwise", 0, 0),
-        Some(evaluation("extract_failed", None)),
-    )
-    .await;
-    rec(
-        generation("r2", "t2", "elementwise", 1, 0),
-        Some(evaluation("static_rejected", None)),
-    )
-    .await;
-    rec(
-        generation("r2", "t3", "reduction", 0, 0),
-        Some(evaluation("passed", Some(1.0))),
-    )
-    .await;
-    let first = rec(
-        generation("r2", "t3", "reduction", 1, 0),
-        Some(evaluation("compile_failed", None)),
-    )
-    .await;
+    rec(generation("r2", "t1", "elementwise", 0, 0), Some(evaluation("passed", Some(4.0)))).await;
+    rec(generation("r2", "t1", "elementwise", 1, 0), Some(evaluation("passed", Some(0.8)))).await;
+    rec(generation("r2", "t2", "elementwise", 0, 0), Some(evaluation("extract_failed", None))).await;
+    rec(generation("r2", "t2", "elementwise", 1, 0), Some(evaluation("static_rejected", None))).await;
+    rec(generation("r2", "t3", "reduction", 0, 0), Some(evaluation("passed", Some(1.0)))).await;
+    let first = rec(generation("r2", "t3", "reduction", 1, 0), Some(evaluation("compile_failed", None))).await;
     let mut retry = generation("r2", "t3", "reduction", 1, 1);
     retry.parent_id = Some(first.generation_id);
     rec(retry, Some(evaluation("passed", Some(3.0)))).await;
 
-    rec(
-        generation("r3", "t1", "elementwise", 0, 0),
-        Some(evaluation("passed", Some(9.0))),
-    )
-    .await;
+    rec(generation("r3", "t1", "elementwise", 0, 0), Some(evaluation("passed", Some(9.0)))).await;
 }
 
 fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
@@ -490,22 +337,10 @@ fn check(row: &LeaderRow, e: &Expect) {
     assert_eq!(row.model, e.model, "{ctx}");
     assert_eq!(row.platform, "cpu", "{ctx}");
     assert_eq!(row.group.as_deref(), e.group, "{ctx}");
-    assert_eq!(
-        (row.n_tasks, row.n_samples, row.runs),
-        (e.n_tasks, e.n_samples, 1),
-        "{ctx}"
-    );
+    assert_eq!((row.n_tasks, row.n_samples, row.runs), (e.n_tasks, e.n_samples, 1), "{ctx}");
     assert_eq!(row.outcomes, counts(e.outcomes), "{ctx}");
-    assert!(
-        close(row.comp_at_1, e.comp_at_1),
-        "{ctx}: comp@1 {}",
-        row.comp_at_1
-    );
-    assert!(
-        close(row.pass_at_1, e.pass_at_1),
-        "{ctx}: pass@1 {}",
-        row.pass_at_1
-    );
+    assert!(close(row.comp_at_1, e.comp_at_1), "{ctx}: comp@1 {}", row.comp_at_1);
+    assert!(close(row.pass_at_1, e.pass_at_1), "{ctx}: pass@1 {}", row.pass_at_1);
     match (row.pass_at_k, e.pass_at_k) {
         (Some((k, v)), Some((ek, ev))) => assert!(k == ek && close(v, ev), "{ctx}: pass@k {k} {v}"),
         (got, want) => assert_eq!(got, want, "{ctx}"),
@@ -516,31 +351,17 @@ fn check(row: &LeaderRow, e: &Expect) {
         (got, want) => assert_eq!(got, want, "{ctx}"),
     }
     assert_eq!(row.best_speedup, e.best_speedup, "{ctx}");
-    assert_eq!(
-        (
-            row.prompt_tokens,
-            row.completion_tokens,
-            row.reasoning_tokens
-        ),
-        e.tokens,
-        "{ctx}"
-    );
+    assert_eq!((row.prompt_tokens, row.completion_tokens, row.reasoning_tokens), e.tokens, "{ctx}");
 }
 
 fn cpu(by: GroupBy) -> LeaderboardQuery {
-    LeaderboardQuery {
-        by,
-        run_id: None,
-        platform: Some("cpu".into()),
-    }
+    LeaderboardQuery { by, run_id: None, platform: Some("cpu".into()) }
 }
 
 #[tokio::test]
 async fn leaderboard_by_model_matches_hand_computed_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
     leaderboard_fixture(&store).await;
 
     let rows = store.leaderboard(&cpu(GroupBy::Model)).await.unwrap();
@@ -570,12 +391,7 @@ async fn leaderboard_by_model_matches_hand_computed_numbers() {
             group: None,
             n_tasks: 3,
             n_samples: 6,
-            outcomes: &[
-                ("passed", 3),
-                ("mismatch", 1),
-                ("compile_failed", 1),
-                ("generation_error", 1),
-            ],
+            outcomes: &[("passed", 3), ("mismatch", 1), ("compile_failed", 1), ("generation_error", 1)],
             comp_at_1: 2.0 / 3.0,
             pass_at_1: 0.5,
             pass_at_k: Some((2, 2.0 / 3.0)),
@@ -587,25 +403,11 @@ async fn leaderboard_by_model_matches_hand_computed_numbers() {
     );
 
     // Without the platform filter the cuda run is its own row; with a run filter only that run.
-    let all = store
-        .leaderboard(&LeaderboardQuery {
-            by: GroupBy::Model,
-            run_id: None,
-            platform: None,
-        })
-        .await
-        .unwrap();
+    let all = store.leaderboard(&LeaderboardQuery { by: GroupBy::Model, run_id: None, platform: None }).await.unwrap();
     assert_eq!(all.len(), 3);
-    assert!(
-        all.iter()
-            .any(|r| r.model == "m1" && r.platform == "cuda" && r.n_samples == 1)
-    );
+    assert!(all.iter().any(|r| r.model == "m1" && r.platform == "cuda" && r.n_samples == 1));
     let r1 = store
-        .leaderboard(&LeaderboardQuery {
-            by: GroupBy::Model,
-            run_id: Some("r1".into()),
-            platform: None,
-        })
+        .leaderboard(&LeaderboardQuery { by: GroupBy::Model, run_id: Some("r1".into()), platform: None })
         .await
         .unwrap();
     assert_eq!(r1.len(), 1);
@@ -615,9 +417,7 @@ async fn leaderboard_by_model_matches_hand_computed_numbers() {
 #[tokio::test]
 async fn leaderboard_by_category_matches_hand_computed_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
     leaderboard_fixture(&store).await;
 
     let rows = store.leaderboard(&cpu(GroupBy::Category)).await.unwrap();
@@ -695,27 +495,12 @@ async fn leaderboard_by_category_matches_hand_computed_numbers() {
 #[tokio::test]
 async fn leaderboard_by_task_matches_hand_computed_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
     leaderboard_fixture(&store).await;
 
     let rows = store.leaderboard(&cpu(GroupBy::Task)).await.unwrap();
-    let order: Vec<(&str, &str)> = rows
-        .iter()
-        .map(|r| (r.group.as_deref().unwrap(), r.model.as_str()))
-        .collect();
-    assert_eq!(
-        order,
-        [
-            ("t1", "m1"),
-            ("t1", "m2"),
-            ("t2", "m1"),
-            ("t2", "m2"),
-            ("t3", "m2"),
-            ("t3", "m1")
-        ]
-    );
+    let order: Vec<(&str, &str)> = rows.iter().map(|r| (r.group.as_deref().unwrap(), r.model.as_str())).collect();
+    assert_eq!(order, [("t1", "m1"), ("t1", "m2"), ("t2", "m1"), ("t2", "m2"), ("t3", "m2"), ("t3", "m1")]);
     check(
         &rows[2],
         &Expect {

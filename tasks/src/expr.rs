@@ -131,11 +131,11 @@ impl Parser {
         t
     }
     fn eat_op(&mut self, ops: &[&'static str]) -> Option<&'static str> {
-        if let Some(Tok::Op(o)) = self.peek() {
-            if let Some(found) = ops.iter().find(|x| *x == o) {
-                self.pos += 1;
-                return Some(found);
-            }
+        if let Some(Tok::Op(o)) = self.peek()
+            && let Some(found) = ops.iter().find(|x| *x == o)
+        {
+            self.pos += 1;
+            return Some(found);
         }
         None
     }
@@ -208,7 +208,11 @@ impl Parser {
                     let arity = match n.as_str() {
                         "int" | "floor" | "ceil" => 1,
                         "min" | "max" => 2,
-                        _ => return Err(ExprError(format!("unknown function `{n}` (known: int, floor, ceil, min, max)"))),
+                        _ => {
+                            return Err(ExprError(format!(
+                                "unknown function `{n}` (known: int, floor, ceil, min, max)"
+                            )));
+                        }
                     };
                     if args.len() != arity {
                         return Err(ExprError(format!("`{n}` takes {arity} argument(s), got {}", args.len())));
@@ -318,7 +322,13 @@ mod tests {
 
     #[test]
     fn arithmetic_follows_python_precedence_and_floor_semantics() {
-        assert_eq!(eval("(H + 2*pad - dilation*(kh - 1) - 1) // stride + 1", &[("H", 13.0), ("pad", 1.0), ("dilation", 1.0), ("kh", 3.0), ("stride", 2.0)]), Ok(7.0));
+        assert_eq!(
+            eval(
+                "(H + 2*pad - dilation*(kh - 1) - 1) // stride + 1",
+                &[("H", 13.0), ("pad", 1.0), ("dilation", 1.0), ("kh", 3.0), ("stride", 2.0)]
+            ),
+            Ok(7.0)
+        );
         assert_eq!(eval("-7 // 2", &[]), Ok(-4.0));
         assert_eq!(eval("-7 % 3", &[]), Ok(2.0));
         assert_eq!(eval("int(C * 0.125)", &[("C", 36.0)]), Ok(4.0));

@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_catalog.rs"));
 
+/// Values of every symbol an expression may use.
+type Env = BTreeMap<String, f64>;
+
 /// The operator categories of the catalogue (`../shared/operators.md`).
 pub const CATEGORIES: &[&str] = &[
     "activation",
@@ -225,10 +228,20 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err<T>(&mut self, span: Option<&Spanned<T>>, field: impl Into<String>, message: impl Into<String>) {
         let line = span.map(|s| s.referenced.line()).filter(|&l| l > 0);
-        self.errors.push(TaskError { file: self.file.to_path_buf(), line, field: field.into(), message: message.into() });
+        self.errors.push(TaskError {
+            file: self.file.to_path_buf(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        });
     }
     fn err_line(&mut self, line: Option<u64>, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(TaskError { file: self.file.to_path_buf(), line, field: field.into(), message: message.into() });
+        self.errors.push(TaskError {
+            file: self.file.to_path_buf(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        });
     }
 }
 
@@ -273,22 +286,31 @@ impl Task {
         if !snake {
             cx.err(Some(&raw.id), "id", format!("`{id}` is not a snake_case identifier (it becomes a C symbol)"));
         }
-        if let Some(folder) = folder {
-            if folder != id {
-                cx.err(Some(&raw.id), "id", format!("id `{id}` differs from its folder name `{folder}`"));
-            }
+        if let Some(folder) = folder
+            && folder != id
+        {
+            cx.err(Some(&raw.id), "id", format!("id `{id}` differs from its folder name `{folder}`"));
         }
         let category = raw.category.value.clone();
         if !CATEGORIES.contains(&category.as_str()) {
-            cx.err(Some(&raw.category), "category", format!("unknown category `{category}`; expected one of: {}", CATEGORIES.join(", ")));
-        } else if let Some(cf) = category_folder {
-            if cf != category {
-                cx.err(Some(&raw.category), "category", format!("category `{category}` differs from the folder `{cf}` the task sits in"));
-            }
+            cx.err(
+                Some(&raw.category),
+                "category",
+                format!("unknown category `{category}`; expected one of: {}", CATEGORIES.join(", ")),
+            );
+        } else if let Some(cf) = category_folder
+            && cf != category
+        {
+            cx.err(
+                Some(&raw.category),
+                "category",
+                format!("category `{category}` differs from the folder `{cf}` the task sits in"),
+            );
         }
 
         // Attributes.
-        let attrs: BTreeMap<String, AttrValue> = raw.attrs.iter().map(|(k, v)| (k.clone(), attr_to_value(&v.value))).collect();
+        let attrs: BTreeMap<String, AttrValue> =
+            raw.attrs.iter().map(|(k, v)| (k.clone(), attr_to_value(&v.value))).collect();
 
         // Dims.
         let mut dims = Vec::new();
@@ -318,11 +340,14 @@ impl Task {
         }
         let mut derived: Vec<(String, String)> = Vec::new();
         let mut derived_exprs = Vec::new();
-        let numeric_attrs: Vec<String> = attrs.iter().filter(|(_, v)| v.as_f64().is_some()).map(|(k, _)| k.clone()).collect();
+        let numeric_attrs: Vec<String> =
+            attrs.iter().filter(|(_, v)| v.as_f64().is_some()).map(|(k, _)| k.clone()).collect();
         loop {
             let ready = pending.iter().position(|(_, e, _)| {
                 e.names().iter().all(|n| {
-                    dims.iter().any(|d| d == n) || numeric_attrs.iter().any(|a| a == n) || derived.iter().any(|(d, _)| d == n)
+                    dims.iter().any(|d| d == n)
+                        || numeric_attrs.iter().any(|a| a == n)
+                        || derived.iter().any(|(d, _)| d == n)
                 })
             });
             match ready {
@@ -334,18 +359,33 @@ impl Task {
                 None => break,
             }
         }
-        let all_derived_names: Vec<String> = derived.iter().map(|(n, _)| n.clone()).chain(pending.iter().map(|(n, _, _)| n.clone())).collect();
+        let all_derived_names: Vec<String> =
+            derived.iter().map(|(n, _)| n.clone()).chain(pending.iter().map(|(n, _, _)| n.clone())).collect();
         for (name, e, src) in &pending {
-            let unknown: Vec<&str> = e.names().into_iter().filter(|n| !dims.iter().any(|d| d == n) && !numeric_attrs.iter().any(|a| a == n) && !all_derived_names.iter().any(|d| d == n)).collect();
+            let unknown: Vec<&str> = e
+                .names()
+                .into_iter()
+                .filter(|n| {
+                    !dims.iter().any(|d| d == n)
+                        && !numeric_attrs.iter().any(|a| a == n)
+                        && !all_derived_names.iter().any(|d| d == n)
+                })
+                .collect();
             let msg = if unknown.is_empty() {
                 "derived dims depend on each other in a cycle".to_string()
             } else {
-                format!("undefined symbol(s) {}; known: {}", unknown.join(", "), known_symbols(&dims, &all_derived_names, &attrs))
+                format!(
+                    "undefined symbol(s) {}; known: {}",
+                    unknown.join(", "),
+                    known_symbols(&dims, &all_derived_names, &attrs)
+                )
             };
             cx.err(Some(*src), format!("derived.{name}"), msg);
         }
         let derived_names: Vec<String> = derived.iter().map(|(n, _)| n.clone()).collect();
-        let symbol_ok = |n: &str| dims.iter().any(|d| d == n) || derived_names.iter().any(|d| d == n) || numeric_attrs.iter().any(|a| a == n);
+        let symbol_ok = |n: &str| {
+            dims.iter().any(|d| d == n) || derived_names.iter().any(|d| d == n) || numeric_attrs.iter().any(|a| a == n)
+        };
 
         // A helper to parse and scope-check an expression.
         let parse_scoped = |cx: &mut Ctx, src: &str, line: Option<u64>, field: String| -> Option<Expr> {
@@ -355,7 +395,15 @@ impl Task {
                     if unknown.is_empty() {
                         Some(e)
                     } else {
-                        cx.err_line(line, field, format!("undefined dim symbol(s) {} in `{src}`; known: {}", unknown.join(", "), known_symbols(&dims, &derived_names, &attrs)));
+                        cx.err_line(
+                            line,
+                            field,
+                            format!(
+                                "undefined dim symbol(s) {} in `{src}`; known: {}",
+                                unknown.join(", "),
+                                known_symbols(&dims, &derived_names, &attrs)
+                            ),
+                        );
                         None
                     }
                 }
@@ -370,7 +418,10 @@ impl Task {
             .constraints
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| parse_scoped(&mut cx, &c.value, Some(c.referenced.line()), format!("constraints[{i}]")).map(|e| (c.value.clone(), e)))
+            .filter_map(|(i, c)| {
+                parse_scoped(&mut cx, &c.value, Some(c.referenced.line()), format!("constraints[{i}]"))
+                    .map(|e| (c.value.clone(), e))
+            })
             .collect();
 
         // Tensors.
@@ -379,7 +430,11 @@ impl Task {
             let dtype = DType::parse(&t.dtype.value);
             if dtype.is_none() {
                 ok = false;
-                cx.err(Some(&t.dtype), format!("{field}.dtype"), format!("unknown dtype `{}`; expected one of: f32, f16, bf16, i8, i32, i64, u8", t.dtype.value));
+                cx.err(
+                    Some(&t.dtype),
+                    format!("{field}.dtype"),
+                    format!("unknown dtype `{}`; expected one of: f32, f16, bf16, i8, i32, i64, u8", t.dtype.value),
+                );
             }
             let mut shape = Vec::new();
             let mut shape_src = Vec::new();
@@ -400,13 +455,21 @@ impl Task {
                     RawInit::Normal { mean, std } => Init::Normal { mean: *mean, std: *std },
                     RawInit::Uniform { low, high } => {
                         if low >= high {
-                            cx.err(Some(i), format!("{field}.init"), format!("uniform needs low < high, got low {low}, high {high}"));
+                            cx.err(
+                                Some(i),
+                                format!("{field}.init"),
+                                format!("uniform needs low < high, got low {low}, high {high}"),
+                            );
                         }
                         Init::Uniform { low: *low, high: *high }
                     }
                     RawInit::Randint { low, high } => {
                         if low >= high {
-                            cx.err(Some(i), format!("{field}.init"), format!("randint needs low < high (high is exclusive), got low {low}, high {high}"));
+                            cx.err(
+                                Some(i),
+                                format!("{field}.init"),
+                                format!("randint needs low < high (high is exclusive), got low {low}, high {high}"),
+                            );
                         }
                         Init::RandInt { low: *low, high: *high }
                     }
@@ -414,7 +477,11 @@ impl Task {
                     RawInit::Const { value } => Init::Const { value: *value },
                 }),
                 (None, true) => {
-                    cx.err(Some(&t.name), format!("{field}.init"), "inputs need an `init` distribution (e.g. `init: { dist: normal, std: 1.0 }`)");
+                    cx.err(
+                        Some(&t.name),
+                        format!("{field}.init"),
+                        "inputs need an `init` distribution (e.g. `init: { dist: normal, std: 1.0 }`)",
+                    );
                     None
                 }
                 (Some(i), false) => {
@@ -432,12 +499,23 @@ impl Task {
                 shape_line: Some(t.shape.referenced.line()).filter(|&l| l > 0),
             })
         };
-        let inputs: Vec<TensorSpec> = raw.inputs.iter().enumerate().filter_map(|(i, t)| tensor(&mut cx, t, format!("inputs[{i}]"), true)).collect();
-        let outputs: Vec<TensorSpec> = raw.outputs.iter().enumerate().filter_map(|(i, t)| tensor(&mut cx, t, format!("outputs[{i}]"), false)).collect();
+        let inputs: Vec<TensorSpec> = raw
+            .inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| tensor(&mut cx, t, format!("inputs[{i}]"), true))
+            .collect();
+        let outputs: Vec<TensorSpec> = raw
+            .outputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| tensor(&mut cx, t, format!("outputs[{i}]"), false))
+            .collect();
         if raw.outputs.is_empty() {
             cx.err(Some(&raw.id), "outputs", "a task needs at least one output");
         }
-        let mut names: Vec<&Spanned<String>> = raw.inputs.iter().map(|t| &t.name).chain(raw.outputs.iter().map(|t| &t.name)).collect();
+        let mut names: Vec<&Spanned<String>> =
+            raw.inputs.iter().map(|t| &t.name).chain(raw.outputs.iter().map(|t| &t.name)).collect();
         names.sort_by(|a, b| a.value.cmp(&b.value));
         for w in names.windows(2) {
             if w[0].value == w[1].value {
@@ -446,7 +524,11 @@ impl Task {
         }
         for t in raw.inputs.iter().chain(&raw.outputs) {
             if dims.contains(&t.name.value) || id == t.name.value {
-                cx.err(Some(&t.name), "inputs/outputs", format!("tensor name `{}` clashes with a dim or the task id", t.name.value));
+                cx.err(
+                    Some(&t.name),
+                    "inputs/outputs",
+                    format!("tensor name `{}` clashes with a dim or the task id", t.name.value),
+                );
             }
         }
 
@@ -464,24 +546,44 @@ impl Task {
             cx.err(Some(&raw.tolerance), "tolerance", "atol and rtol must be finite and non-negative");
         }
         if tol.atol > 1e-2 || tol.rtol > 1e-1 {
-            cx.err(Some(&raw.tolerance), "tolerance", format!("atol {} / rtol {} is so loose that wrong kernels pass; tighten it", tol.atol, tol.rtol));
+            cx.err(
+                Some(&raw.tolerance),
+                "tolerance",
+                format!("atol {} / rtol {} is so loose that wrong kernels pass; tighten it", tol.atol, tol.rtol),
+            );
         }
 
         // Reference.
         let reference = kernelsmith_reference::lookup(&raw.reference.value);
         if reference.is_none() {
-            cx.err(Some(&raw.reference), "reference", format!("no reference operator `{}` is registered (see reference/src/registry.rs)", raw.reference.value));
+            cx.err(
+                Some(&raw.reference),
+                "reference",
+                format!(
+                    "no reference operator `{}` is registered (see reference/src/registry.rs)",
+                    raw.reference.value
+                ),
+            );
         }
 
         // Baseline for the always-present cpu platform.
         if !files.contains_key("baseline.c") {
-            cx.err(Some(&raw.id), "baseline", format!("missing `baseline.c` beside {} (every task ships a cpu baseline)", spec_path.display()));
+            cx.err(
+                Some(&raw.id),
+                "baseline",
+                format!("missing `baseline.c` beside {} (every task ships a cpu baseline)", spec_path.display()),
+            );
         }
 
         // Sizes.
         let mut sizes = BTreeMap::new();
         let raw_sizes = &raw.sizes.value;
-        for (name, preset) in [(SizeName::Tiny, &raw_sizes.tiny), (SizeName::Cpu, &raw_sizes.cpu), (SizeName::Gpu, &raw_sizes.gpu), (SizeName::Heldout, &raw_sizes.heldout)] {
+        for (name, preset) in [
+            (SizeName::Tiny, &raw_sizes.tiny),
+            (SizeName::Cpu, &raw_sizes.cpu),
+            (SizeName::Gpu, &raw_sizes.gpu),
+            (SizeName::Heldout, &raw_sizes.heldout),
+        ] {
             for d in &dims {
                 if !preset.value.contains_key(d) {
                     cx.err(Some(preset), format!("sizes.{name}"), format!("no value for dim `{d}`"));
@@ -489,7 +591,11 @@ impl Task {
             }
             for (k, v) in &preset.value {
                 if !dims.contains(k) {
-                    cx.err(Some(preset), format!("sizes.{name}.{k}"), format!("`{k}` is not a declared dim (dims: {})", dims.join(", ")));
+                    cx.err(
+                        Some(preset),
+                        format!("sizes.{name}.{k}"),
+                        format!("`{k}` is not a declared dim (dims: {})", dims.join(", ")),
+                    );
                 } else if *v <= 0 {
                     cx.err(Some(preset), format!("sizes.{name}.{k}"), format!("sizes must be positive, got {v}"));
                 }
@@ -541,9 +647,11 @@ impl Task {
         if errors.is_empty() { Ok(task) } else { Err(errors) }
     }
 
-    fn env(&self, size: SizeName) -> Result<(BTreeMap<String, f64>, BTreeMap<String, i64>), TaskError> {
+    /// (expression environment, integer dims) at `size`.
+    fn env(&self, size: SizeName) -> Result<(Env, BTreeMap<String, i64>), TaskError> {
         let preset = &self.sizes[&size];
-        let mut env: BTreeMap<String, f64> = self.attrs.iter().filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x))).collect();
+        let mut env: BTreeMap<String, f64> =
+            self.attrs.iter().filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x))).collect();
         let mut dims = BTreeMap::new();
         for d in &self.dims {
             let v = preset[d];
@@ -551,9 +659,15 @@ impl Task {
             dims.insert(d.clone(), v);
         }
         for ((name, src), e) in self.derived.iter().zip(&self.derived_exprs) {
-            let v = e.eval(&env).map_err(|err| self.error(None, format!("derived.{name}"), format!("at size `{size}`: {err}")))?;
+            let v = e
+                .eval(&env)
+                .map_err(|err| self.error(None, format!("derived.{name}"), format!("at size `{size}`: {err}")))?;
             if v.fract() != 0.0 || v < 0.0 {
-                return Err(self.error(None, format!("derived.{name}"), format!("`{src}` = {v} at size `{size}`, not a whole non-negative number")));
+                return Err(self.error(
+                    None,
+                    format!("derived.{name}"),
+                    format!("`{src}` = {v} at size `{size}`, not a whole non-negative number"),
+                ));
             }
             env.insert(name.clone(), v);
             dims.insert(name.clone(), v as i64);
@@ -569,7 +683,8 @@ impl Task {
     pub fn resolve(&self, size: SizeName) -> Result<Resolved, TaskError> {
         let (env, dims) = self.env(size)?;
         for (src, c) in &self.constraints {
-            let v = c.eval(&env).map_err(|e| self.error(None, "constraints", format!("`{src}` at size `{size}`: {e}")))?;
+            let v =
+                c.eval(&env).map_err(|e| self.error(None, "constraints", format!("`{src}` at size `{size}`: {e}")))?;
             if v == 0.0 {
                 return Err(self.error(None, "constraints", format!("`{src}` does not hold at size `{size}`")));
             }
@@ -583,9 +698,15 @@ impl Task {
                         .zip(&t.shape_src)
                         .enumerate()
                         .map(|(j, (e, src))| {
-                            let v = e.eval(&env).map_err(|err| self.error(t.shape_line, format!("{kind}[{i}].shape[{j}]"), err.to_string()))?;
+                            let v = e.eval(&env).map_err(|err| {
+                                self.error(t.shape_line, format!("{kind}[{i}].shape[{j}]"), err.to_string())
+                            })?;
                             if v.fract() != 0.0 || v < 0.0 {
-                                return Err(self.error(t.shape_line, format!("{kind}[{i}].shape[{j}]"), format!("`{src}` = {v} at size `{size}`, not a whole non-negative number")));
+                                return Err(self.error(
+                                    t.shape_line,
+                                    format!("{kind}[{i}].shape[{j}]"),
+                                    format!("`{src}` = {v} at size `{size}`, not a whole non-negative number"),
+                                ));
                             }
                             Ok(v as usize)
                         })
@@ -619,16 +740,40 @@ impl Task {
             dims: &r.dims,
             attrs: &self.attrs,
         };
-        let outs = (self.reference.run)(&args).map_err(|e| self.error(None, "reference", format!("reference `{}` failed at size `{}`: {e}", self.reference.path, r.size)))?;
+        let outs = (self.reference.run)(&args).map_err(|e| {
+            self.error(
+                None,
+                "reference",
+                format!("reference `{}` failed at size `{}`: {e}", self.reference.path, r.size),
+            )
+        })?;
         if outs.len() != self.outputs.len() {
-            return Err(self.error(None, "outputs", format!("the spec declares {} output(s) but reference `{}` returned {}", self.outputs.len(), self.reference.path, outs.len())));
+            return Err(self.error(
+                None,
+                "outputs",
+                format!(
+                    "the spec declares {} output(s) but reference `{}` returned {}",
+                    self.outputs.len(),
+                    self.reference.path,
+                    outs.len()
+                ),
+            ));
         }
         for (i, ((spec, out), shape)) in self.outputs.iter().zip(&outs).zip(&r.output_shapes).enumerate() {
             if &out.shape != shape {
                 return Err(self.error(spec.shape_line, format!("outputs[{i}].shape"), format!("shape mismatch between spec and reference at size `{}`: spec {:?} = {:?}, reference `{}` returned {:?}", r.size, spec.shape_src, shape, self.reference.path, out.shape)));
             }
             if out.dtype() != spec.dtype {
-                return Err(self.error(None, format!("outputs[{i}].dtype"), format!("spec says {} but reference `{}` returned {}", spec.dtype, self.reference.path, out.dtype())));
+                return Err(self.error(
+                    None,
+                    format!("outputs[{i}].dtype"),
+                    format!(
+                        "spec says {} but reference `{}` returned {}",
+                        spec.dtype,
+                        self.reference.path,
+                        out.dtype()
+                    ),
+                ));
             }
         }
         Ok(outs)
@@ -693,19 +838,29 @@ impl Registry {
     pub fn from_dir(root: &Path) -> Result<Registry, TasksError> {
         let io = |path: &Path, source| TasksError::Io { path: path.to_path_buf(), source };
         let mut folders = Vec::new();
-        let mut cats: Vec<_> = std::fs::read_dir(root).map_err(|e| io(root, e))?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let mut cats: Vec<_> = std::fs::read_dir(root)
+            .map_err(|e| io(root, e))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         cats.sort();
         for cat in cats {
-            let mut tasks: Vec<_> = std::fs::read_dir(&cat).map_err(|e| io(&cat, e))?.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            let mut tasks: Vec<_> = std::fs::read_dir(&cat)
+                .map_err(|e| io(&cat, e))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
             tasks.sort();
             for dir in tasks {
                 let mut files = BTreeMap::new();
                 for f in std::fs::read_dir(&dir).map_err(|e| io(&dir, e))?.filter_map(Result::ok) {
                     let p = f.path();
-                    if p.is_file() {
-                        if let Ok(text) = std::fs::read_to_string(&p) {
-                            files.insert(f.file_name().to_string_lossy().into_owned(), text);
-                        }
+                    if p.is_file()
+                        && let Ok(text) = std::fs::read_to_string(&p)
+                    {
+                        files.insert(f.file_name().to_string_lossy().into_owned(), text);
                     }
                 }
                 folders.push((dir, files));
@@ -714,13 +869,20 @@ impl Registry {
         Registry::from_folders(folders.into_iter())
     }
 
-    fn from_folders(folders: impl Iterator<Item = (PathBuf, BTreeMap<String, String>)>) -> Result<Registry, TasksError> {
+    fn from_folders(
+        folders: impl Iterator<Item = (PathBuf, BTreeMap<String, String>)>,
+    ) -> Result<Registry, TasksError> {
         let mut tasks = Vec::new();
         let mut errors = Vec::new();
         for (dir, mut files) in folders {
             let spec_path = dir.join("task.yaml");
             let Some(text) = files.remove("task.yaml") else {
-                errors.push(TaskError { file: spec_path, line: None, field: "task.yaml".into(), message: "task folder has no task.yaml".into() });
+                errors.push(TaskError {
+                    file: spec_path,
+                    line: None,
+                    field: "task.yaml".into(),
+                    message: "task folder has no task.yaml".into(),
+                });
                 continue;
             };
             let folder = dir.file_name().map(|s| s.to_string_lossy().into_owned());
@@ -733,7 +895,12 @@ impl Registry {
         let mut seen = BTreeMap::new();
         for t in &tasks {
             if let Some(prev) = seen.insert(t.id.clone(), t.spec_path.clone()) {
-                errors.push(TaskError { file: t.spec_path.clone(), line: None, field: "id".into(), message: format!("id `{}` is also used by {}", t.id, prev.display()) });
+                errors.push(TaskError {
+                    file: t.spec_path.clone(),
+                    line: None,
+                    field: "id".into(),
+                    message: format!("id `{}` is also used by {}", t.id, prev.display()),
+                });
             }
         }
         let mut exemplars: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -742,7 +909,12 @@ impl Registry {
         }
         for (cat, ids) in &exemplars {
             if ids.len() > 1 {
-                errors.push(TaskError { file: PathBuf::from(format!("tasks/catalog/{cat}")), line: None, field: "exemplar".into(), message: format!("category `{cat}` has several exemplars ({}); mark exactly one", ids.join(", ")) });
+                errors.push(TaskError {
+                    file: PathBuf::from(format!("tasks/catalog/{cat}")),
+                    line: None,
+                    field: "exemplar".into(),
+                    message: format!("category `{cat}` has several exemplars ({}); mark exactly one", ids.join(", ")),
+                });
             }
         }
         if !errors.is_empty() {

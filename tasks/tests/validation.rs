@@ -31,7 +31,13 @@ fn files() -> BTreeMap<String, String> {
 }
 
 fn parse(text: &str) -> Result<Task, Vec<TaskError>> {
-    Task::parse(Path::new("tasks/catalog/activation/toy_scale/task.yaml"), text, Some("toy_scale"), Some("activation"), files())
+    Task::parse(
+        Path::new("tasks/catalog/activation/toy_scale/task.yaml"),
+        text,
+        Some("toy_scale"),
+        Some("activation"),
+        files(),
+    )
 }
 
 /// Parse `GOOD` with `from` replaced by `to`, expecting exactly one error; return it.
@@ -47,7 +53,10 @@ fn check(e: &TaskError, line: u64, field: &str, needle: &str) {
     assert_eq!(e.line, Some(line), "{shown}");
     assert_eq!(e.field, field, "{shown}");
     assert!(shown.contains(needle), "{shown:?} lacks {needle:?}");
-    assert!(shown.starts_with(&format!("tasks/catalog/activation/toy_scale/task.yaml:{line}: field `{field}`")), "{shown}");
+    assert!(
+        shown.starts_with(&format!("tasks/catalog/activation/toy_scale/task.yaml:{line}: field `{field}`")),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -69,7 +78,7 @@ fn unknown_category_names_line_and_field() {
 #[test]
 fn undefined_dim_symbol_in_a_shape_names_the_shape_entry() {
     let e = one_error("shape: [N, M], init", "shape: [N, K], init");
-    check(&e, 12, "inputs[0].shape[1]", "undefined dim symbol(s) K");
+    check(&e, 11, "inputs[0].shape[1]", "undefined dim symbol(s) K");
 }
 
 #[test]
@@ -81,19 +90,19 @@ fn undefined_symbol_in_a_derived_dim_is_reported() {
 #[test]
 fn missing_reference_is_reported_with_its_line() {
     let e = one_error("reference: activation::relu", "reference: activation::nope");
-    check(&e, 21, "reference", "no reference operator `activation::nope`");
+    check(&e, 20, "reference", "no reference operator `activation::nope`");
 }
 
 #[test]
 fn unknown_dtype_is_reported() {
     let e = one_error("dtype: f32, shape: [N, M] }", "dtype: f64, shape: [N, M] }");
-    check(&e, 14, "outputs[0].dtype", "unknown dtype `f64`");
+    check(&e, 13, "outputs[0].dtype", "unknown dtype `f64`");
 }
 
 #[test]
 fn a_size_preset_missing_a_dim_is_reported() {
     let e = one_error("cpu: { N: 4, M: 5 }", "cpu: { N: 4 }");
-    check(&e, 17, "sizes.cpu", "no value for dim `M`");
+    check(&e, 16, "sizes.cpu", "no value for dim `M`");
 }
 
 #[test]
@@ -120,7 +129,7 @@ fn missing_baseline_is_reported() {
 
 #[test]
 fn a_constraint_that_fails_at_one_size_names_the_size() {
-    let text = GOOD.replace("attrs: { factor: 2 }", "attrs: { factor: 2 }\nconstraints: [\"M % 2 == 1\"]");
+    let text = GOOD.replace("attrs: { factor: 2 }", "attrs: { factor: 2 }\nconstraints: [\"M % 2 == 0\"]");
     let errs = parse(&text).unwrap_err();
     assert!(errs.iter().any(|e| e.field == "constraints" && e.message.contains("at size `tiny`")), "{errs:#?}");
 }
@@ -128,10 +137,12 @@ fn a_constraint_that_fails_at_one_size_names_the_size() {
 #[test]
 fn shape_mismatch_between_spec_and_reference_is_caught_by_check_reference() {
     // relu returns the input's shape; the spec claims a different output shape.
-    let t = parse(&GOOD.replace("- { name: y, dtype: f32, shape: [N, M] }", "- { name: y, dtype: f32, shape: [M, N] }")).unwrap();
+    let t =
+        parse(&GOOD.replace("- { name: y, dtype: f32, shape: [N, M] }", "- { name: y, dtype: f32, shape: [M, N] }"))
+            .unwrap();
     let e = t.check_reference().unwrap_err();
     assert_eq!(e.field, "outputs[0].shape");
-    assert_eq!(e.line, Some(14), "{e}");
+    assert_eq!(e.line, Some(13), "{e}");
     assert!(e.message.contains("shape mismatch between spec and reference"), "{e}");
 }
 

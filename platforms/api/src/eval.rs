@@ -98,14 +98,26 @@ fn call_failure(e: CallError, what: &str) -> (Outcome, String) {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().find(|l| l.contains("error")).or_else(|| s.lines().next()).unwrap_or("").trim().chars().take(300).collect()
+    s.lines()
+        .find(|l| l.contains("error"))
+        .or_else(|| s.lines().next())
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(300)
+        .collect()
 }
 
 /// Evaluate `source` as a candidate for `task` on `platform`.
 ///
 /// Returns `Err` only for harness faults (missing baseline, a broken task, IO); everything the
 /// candidate does is an [`Outcome`] in the report.
-pub fn evaluate(platform: &dyn Platform, task: &Task, source: &str, opts: &EvalOptions) -> Result<EvalReport, PlatformError> {
+pub fn evaluate(
+    platform: &dyn Platform,
+    task: &Task,
+    source: &str,
+    opts: &EvalOptions,
+) -> Result<EvalReport, PlatformError> {
     let t0 = Instant::now();
     let report = EvalReport::early(&task.id, platform.name(), opts.size.name(), Outcome::Passed, "");
     let mut cx = Ctx { task, opts, report, t0 };
@@ -131,11 +143,17 @@ pub fn evaluate(platform: &dyn Platform, task: &Task, source: &str, opts: &EvalO
     let baseline = if opts.time { Some(compile_baseline(platform, task)?) } else { None };
 
     // 3. Worker.
-    let dir = tempfile::Builder::new().prefix("kernelsmith-worker-").tempdir().map_err(|e| PlatformError::io("cannot create the worker's temporary directory", e))?;
+    let dir = tempfile::Builder::new()
+        .prefix("kernelsmith-worker-")
+        .tempdir()
+        .map_err(|e| PlatformError::io("cannot create the worker's temporary directory", e))?;
     let mut worker = WorkerProcess::spawn(platform.worker_command(), dir.path(), opts.limits)?;
-    let start = worker
-        .call(&Request::Hello, Duration::from_secs(30))
-        .and_then(|_| worker.call(&Request::Load { candidate: candidate.path.clone(), baseline: baseline.as_ref().map(|b| b.path.clone()) }, Duration::from_secs(60)));
+    let start = worker.call(&Request::Hello, Duration::from_secs(30)).and_then(|_| {
+        worker.call(
+            &Request::Load { candidate: candidate.path.clone(), baseline: baseline.as_ref().map(|b| b.path.clone()) },
+            Duration::from_secs(60),
+        )
+    });
     if let Err(e) = start {
         let (outcome, reason) = call_failure(e, "loading the compiled kernel");
         cx.report.worker_log = Some(worker.finish());
@@ -143,7 +161,9 @@ pub fn evaluate(platform: &dyn Platform, task: &Task, source: &str, opts: &EvalO
     }
 
     // 4. Correctness trials.
-    let mut plan: Vec<(String, SizeName, u64)> = (0..opts.trials.max(1)).map(|i| (format!("{}#{i}", opts.size), opts.size, derive_seed(opts.seed, i as u64))).collect();
+    let mut plan: Vec<(String, SizeName, u64)> = (0..opts.trials.max(1))
+        .map(|i| (format!("{}#{i}", opts.size), opts.size, derive_seed(opts.seed, i as u64)))
+        .collect();
     if opts.size != SizeName::Heldout {
         plan.push(("heldout".into(), SizeName::Heldout, derive_seed(opts.seed, 1000)));
     }
@@ -166,11 +186,11 @@ pub fn evaluate(platform: &dyn Platform, task: &Task, source: &str, opts: &EvalO
     cx.report.max_rel_err = trials.iter().map(|t| t.max_rel_err).reduce(f64::max);
 
     // 5. Timing.
-    if let Some(_baseline) = &baseline {
-        if let Some((outcome, reason)) = time_pair(&mut cx, &mut worker, dir.path())? {
-            cx.report.worker_log = Some(worker.finish());
-            return Ok(cx.finish(outcome, Some(reason)));
-        }
+    if let Some(_baseline) = &baseline
+        && let Some((outcome, reason)) = time_pair(&mut cx, &mut worker, dir.path())?
+    {
+        cx.report.worker_log = Some(worker.finish());
+        return Ok(cx.finish(outcome, Some(reason)));
     }
     let log = worker.finish();
     if !log.trim().is_empty() {
@@ -182,8 +202,16 @@ pub fn evaluate(platform: &dyn Platform, task: &Task, source: &str, opts: &EvalO
 /// Compile a task's own baseline for `platform`; failure is the task's fault, so an error.
 pub fn compile_baseline(platform: &dyn Platform, task: &Task) -> Result<Artifact, PlatformError> {
     let file = platform.language().baseline_file;
-    let src = task.baseline(file).ok_or_else(|| PlatformError::MissingBaseline { task: task.id.clone(), platform: platform.name().into(), file: file.into() })?;
-    platform.compile(task, src)?.map_err(|f| PlatformError::BaselineCompile { task: task.id.clone(), platform: platform.name().into(), log: f.log })
+    let src = task.baseline(file).ok_or_else(|| PlatformError::MissingBaseline {
+        task: task.id.clone(),
+        platform: platform.name().into(),
+        file: file.into(),
+    })?;
+    platform.compile(task, src)?.map_err(|f| PlatformError::BaselineCompile {
+        task: task.id.clone(),
+        platform: platform.name().into(),
+        log: f.log,
+    })
 }
 
 fn tensor_files(dir: &Path, prefix: &str, tensors: &[Tensor]) -> Result<Vec<TensorFile>, PlatformError> {
@@ -198,7 +226,15 @@ fn tensor_files(dir: &Path, prefix: &str, tensors: &[Tensor]) -> Result<Vec<Tens
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: usize, label: &str, size: SizeName, seed: u64) -> Result<Option<(Outcome, String)>, PlatformError> {
+fn run_trial(
+    cx: &mut Ctx,
+    worker: &mut WorkerProcess,
+    dir: &Path,
+    trial_idx: usize,
+    label: &str,
+    size: SizeName,
+    seed: u64,
+) -> Result<Option<(Outcome, String)>, PlatformError> {
     let task = cx.task;
     let resolved = task.resolve(size)?;
     let inputs = task.generate_inputs(&resolved, seed);
@@ -209,9 +245,18 @@ fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: us
         .iter()
         .zip(&resolved.output_shapes)
         .enumerate()
-        .map(|(i, (o, shape))| TensorFile { path: dir.join(format!("t{trial_idx}_out{i}.bin")), dtype: o.dtype.name().into(), shape: shape.clone() })
+        .map(|(i, (o, shape))| TensorFile {
+            path: dir.join(format!("t{trial_idx}_out{i}.bin")),
+            dtype: o.dtype.name().into(),
+            shape: shape.clone(),
+        })
         .collect();
-    let req = Request::Run { kernel: Which::Candidate, inputs: input_files.clone(), outputs: output_files.clone(), dims: resolved.dim_values.clone() };
+    let req = Request::Run {
+        kernel: Which::Candidate,
+        inputs: input_files.clone(),
+        outputs: output_files.clone(),
+        dims: resolved.dim_values.clone(),
+    };
     let reply = match worker.call(&req, cx.opts.call_timeout) {
         Ok(r) => r,
         Err(e) => return Ok(Some(call_failure(e, &format!("trial {label} (size {size})")))),
@@ -220,9 +265,23 @@ fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: us
         return Err(PlatformError::Protocol(format!("expected `ran`, got {reply:?}")));
     };
     if status != 0 {
-        return Ok(Some((Outcome::RuntimeError, format!("kernel returned status {status} (expected 0) in trial {label}"))));
+        return Ok(Some((
+            Outcome::RuntimeError,
+            format!("kernel returned status {status} (expected 0) in trial {label}"),
+        )));
     }
-    let mut trial = TrialReport { label: label.into(), size: size.name().into(), seed, passed: true, max_abs_err: 0.0, max_rel_err: 0.0, n_bad: 0, n_unwritten: 0, first_bad: None, kernel_ns: elapsed_ns };
+    let mut trial = TrialReport {
+        label: label.into(),
+        size: size.name().into(),
+        seed,
+        passed: true,
+        max_abs_err: 0.0,
+        max_rel_err: 0.0,
+        n_bad: 0,
+        n_unwritten: 0,
+        first_bad: None,
+        kernel_ns: elapsed_ns,
+    };
 
     // Inputs must be untouched: the worker hashed them around the call, we hashed what we sent.
     let sent: Vec<String> = inputs.iter().map(|t| hash_bytes(&t.data.to_le_bytes())).collect();
@@ -230,7 +289,9 @@ fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: us
         .inputs
         .iter()
         .enumerate()
-        .filter(|(i, _)| input_hashes_before.get(*i) != Some(&sent[*i]) || input_hashes_after.get(*i) != input_hashes_before.get(*i))
+        .filter(|(i, _)| {
+            input_hashes_before.get(*i) != Some(&sent[*i]) || input_hashes_after.get(*i) != input_hashes_before.get(*i)
+        })
         .map(|(_, t)| t.name.as_str())
         .collect();
 
@@ -253,7 +314,10 @@ fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: us
     cx.report.trials.push(trial.clone());
     if !modified.is_empty() {
         cx.flag("input_modified");
-        return Ok(Some((Outcome::Mismatch, format!("the kernel modified its input(s) {} in trial {label}; inputs are read-only", modified.join(", ")))));
+        return Ok(Some((
+            Outcome::Mismatch,
+            format!("the kernel modified its input(s) {} in trial {label}; inputs are read-only", modified.join(", ")),
+        )));
     }
     if trial.n_bad > 0 {
         let b = worst.expect("a bad element is recorded");
@@ -263,11 +327,22 @@ fn run_trial(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path, trial_idx: us
         let total: usize = resolved.output_shapes.iter().map(|s| s.iter().product::<usize>()).sum();
         let mut reason = format!(
             "trial {label} (size {size}, seed {seed}): {} of {total} elements wrong; first at {}{:?} got {} expected {}; max abs err {:.3e}, max rel err {:.3e} (atol {:.1e}, rtol {:.1e})",
-            trial.n_bad, b.output, b.position, b.got, b.expected, trial.max_abs_err, trial.max_rel_err, task.tolerance.atol, task.tolerance.rtol
+            trial.n_bad,
+            b.output,
+            b.position,
+            b.got,
+            b.expected,
+            trial.max_abs_err,
+            trial.max_rel_err,
+            task.tolerance.atol,
+            task.tolerance.rtol
         );
         if trial.n_unwritten > 0 {
             cx.flag("unwritten_output");
-            reason.push_str(&format!("; {} element(s) were never written (still hold the poison value)", trial.n_unwritten));
+            reason.push_str(&format!(
+                "; {} element(s) were never written (still hold the poison value)",
+                trial.n_unwritten
+            ));
         }
         if label == "heldout" {
             reason.push_str("; the timed-size trials passed, so the kernel may depend on the timed shape");
@@ -290,7 +365,11 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
             .iter()
             .zip(&resolved.output_shapes)
             .enumerate()
-            .map(|(i, (o, shape))| TensorFile { path: dir.join(format!("time{s}_out{i}.bin")), dtype: o.dtype.name().into(), shape: shape.clone() })
+            .map(|(i, (o, shape))| TensorFile {
+                path: dir.join(format!("time{s}_out{i}.bin")),
+                dtype: o.dtype.name().into(),
+                shape: shape.clone(),
+            })
             .collect();
         sets.push(TimingSet { inputs: files, outputs });
     }
@@ -298,8 +377,16 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
     // protocol plus calibration, with generous slack, but never less than a minute.
     let per_call = cx.report.trials.iter().map(|t| t.kernel_ns).fold(0.0, f64::max) * 1e-9;
     let calls = (opts.warmup + opts.pairs) as f64 * 2.0;
-    let budget = Duration::from_secs_f64((per_call * calls * 4.0 + opts.min_sample.as_secs_f64() * calls * 4.0 + 60.0).min(1800.0));
-    let req = Request::Time { sets, dims: resolved.dim_values.clone(), warmup: opts.warmup, pairs: opts.pairs, min_sample_ns: opts.min_sample.as_nanos() as u64 };
+    let budget = Duration::from_secs_f64(
+        (per_call * calls * 4.0 + opts.min_sample.as_secs_f64() * calls * 4.0 + 60.0).min(1800.0),
+    );
+    let req = Request::Time {
+        sets,
+        dims: resolved.dim_values.clone(),
+        warmup: opts.warmup,
+        pairs: opts.pairs,
+        min_sample_ns: opts.min_sample.as_nanos() as u64,
+    };
     let reply = match worker.call(&req, budget) {
         Ok(r) => r,
         Err(e) => return Ok(Some(call_failure(e, "timing"))),
@@ -310,7 +397,8 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
     if let Some(s) = bad_status {
         return Ok(Some((Outcome::RuntimeError, format!("kernel returned status {s} during timing"))));
     }
-    let ratios: Vec<f64> = candidate_ns.iter().zip(&baseline_ns).filter(|(c, _)| **c > 0.0).map(|(c, b)| b / c).collect();
+    let ratios: Vec<f64> =
+        candidate_ns.iter().zip(&baseline_ns).filter(|(c, _)| **c > 0.0).map(|(c, b)| b / c).collect();
     let speedup = median(&ratios).unwrap_or(f64::NAN);
     let timing = TimingReport {
         warmup: opts.warmup,

@@ -76,7 +76,10 @@ impl LogTail {
     /// The kept text (lossy UTF-8, control bytes replaced), with a note of what was cut.
     pub fn text(&self) -> String {
         let clean = |b: &[u8]| -> String {
-            String::from_utf8_lossy(b).chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).collect()
+            String::from_utf8_lossy(b)
+                .chars()
+                .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+                .collect()
         };
         let kept = self.head.len() as u64 + self.tail.len() as u64;
         let mut s = clean(&self.head);
@@ -230,7 +233,10 @@ impl WorkerProcess {
                 let sig = s.signal().unwrap();
                 CallError::Died { signal: Some(sig), description: format!("worker killed by {}", signal_name(sig)) }
             }
-            Some(s) => CallError::Died { signal: None, description: format!("worker exited with status {}", s.code().unwrap_or(-1)) },
+            Some(s) => CallError::Died {
+                signal: None,
+                description: format!("worker exited with status {}", s.code().unwrap_or(-1)),
+            },
             None => CallError::Died { signal: None, description: "worker vanished".into() },
         }
     }

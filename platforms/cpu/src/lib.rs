@@ -60,7 +60,12 @@ impl CpuPlatform {
     fn device() -> String {
         let model = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split(':').nth(1))
+                    .map(|s| s.trim().to_string())
+            })
             .unwrap_or_else(|| std::env::consts::ARCH.to_string());
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         format!("{model} ({cores} cores)")
@@ -70,7 +75,11 @@ impl CpuPlatform {
 const PREFIX: &str = "";
 
 fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String)> {
-    let out_path = std::env::temp_dir().join(format!("kernelsmith-cc-{}-{}.log", std::process::id(), Instant::now().elapsed().as_nanos()));
+    let out_path = std::env::temp_dir().join(format!(
+        "kernelsmith-cc-{}-{}.log",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
     let log = std::fs::File::create(&out_path)?;
     let mut child = cmd.stdout(Stdio::from(log.try_clone()?)).stderr(Stdio::from(log)).stdin(Stdio::null()).spawn()?;
     let t0 = Instant::now();
@@ -82,7 +91,10 @@ fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<(boo
             let _ = child.kill();
             let _ = child.wait();
             let mut text = std::fs::read_to_string(&out_path).unwrap_or_default();
-            text.push_str(&format!("\nkernelsmith: the compiler did not finish within {} s and was stopped\n", timeout.as_secs()));
+            text.push_str(&format!(
+                "\nkernelsmith: the compiler did not finish within {} s and was stopped\n",
+                timeout.as_secs()
+            ));
             let _ = std::fs::remove_file(&out_path);
             return Ok((false, text));
         }
@@ -102,7 +114,10 @@ impl Platform for CpuPlatform {
         let mut notes = Vec::new();
         let found = !self.compiler_version.is_empty();
         if !found {
-            notes.push(format!("C compiler `{}` not found or not working: install gcc or clang, or set CC / --cc", self.config.cc));
+            notes.push(format!(
+                "C compiler `{}` not found or not working: install gcc or clang, or set CC / --cc",
+                self.config.cc
+            ));
         } else {
             notes.push(format!("flags: {}", self.config.flags.join(" ")));
             notes.push(format!("compile cache: {}", self.config.cache_dir.join("cpu").display()));
@@ -134,7 +149,9 @@ impl Platform for CpuPlatform {
             before_ok && after.starts_with('(')
         });
         if !defines_entry {
-            v.push(format!("the entry point `{id}(...)` is not defined; the kernel must define exactly the ABI function"));
+            v.push(format!(
+                "the entry point `{id}(...)` is not defined; the kernel must define exactly the ABI function"
+            ));
         }
         v
     }
@@ -143,14 +160,27 @@ impl Platform for CpuPlatform {
         let header = c_header(task, &[], PREFIX, &["stdint.h", "stddef.h"]);
         let shim = c_shim(task, PREFIX);
         let flags = self.config.flags.join(" ");
-        let key = content_hash(&[b"cpu", source.as_bytes(), header.as_bytes(), shim.as_bytes(), self.compiler_version.as_bytes(), flags.as_bytes(), self.config.cc.as_bytes()]);
+        let key = content_hash(&[
+            b"cpu",
+            source.as_bytes(),
+            header.as_bytes(),
+            shim.as_bytes(),
+            self.compiler_version.as_bytes(),
+            flags.as_bytes(),
+            self.config.cc.as_bytes(),
+        ]);
         let root = self.config.cache_dir.join("cpu");
         let dir = root.join(&key);
         let lib = dir.join("kernel.so");
         if lib.is_file() {
             return Ok(Ok(Artifact { path: lib, cached: true, compile_ms: 0.0 }));
         }
-        std::fs::create_dir_all(&root).map_err(|e| PlatformError::io(format!("cannot create the compile cache {} (set --cache-dir or KERNELSMITH_CACHE)", root.display()), e))?;
+        std::fs::create_dir_all(&root).map_err(|e| {
+            PlatformError::io(
+                format!("cannot create the compile cache {} (set --cache-dir or KERNELSMITH_CACHE)", root.display()),
+                e,
+            )
+        })?;
         let tmp = root.join(format!(".build-{key}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let io = |what: &str, p: &Path, e| PlatformError::io(format!("cannot {what} {}", p.display()), e);
@@ -159,11 +189,22 @@ impl Platform for CpuPlatform {
         std::fs::write(tmp.join("kernelsmith_abi.h"), &header).map_err(|e| io("write", &tmp, e))?;
         std::fs::write(tmp.join("kernelsmith_shim.c"), &shim).map_err(|e| io("write", &tmp, e))?;
         let mut cmd = Command::new(&self.config.cc);
-        cmd.current_dir(&tmp)
-            .args(&self.config.flags)
-            .args(["-I.", "-include", "kernelsmith_abi.h", "candidate.c", "kernelsmith_shim.c", "-o", "kernel.so", "-lm", "-Wl,-Bsymbolic"]);
+        cmd.current_dir(&tmp).args(&self.config.flags).args([
+            "-I.",
+            "-include",
+            "kernelsmith_abi.h",
+            "candidate.c",
+            "kernelsmith_shim.c",
+            "-o",
+            "kernel.so",
+            "-lm",
+            "-Wl,-Bsymbolic",
+        ]);
         let t0 = Instant::now();
-        let (ok, log) = run_with_timeout(cmd, self.config.compile_timeout).map_err(|e| PlatformError::Unavailable { platform: "cpu".into(), reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc) })?;
+        let (ok, log) = run_with_timeout(cmd, self.config.compile_timeout).map_err(|e| PlatformError::Unavailable {
+            platform: "cpu".into(),
+            reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc),
+        })?;
         let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
         let _ = std::fs::write(tmp.join("build.log"), &log);
         if !ok {

@@ -5,8 +5,8 @@
 //!
 //! We use the identity 1 + erf(t) = erfc(−t), so the result is computed as
 //! `0.5 · x · erfc(−x/√2)`: for very negative x this avoids the cancellation in `1 + erf(t)` when
-//! erf(t) ≈ −1. Stable Rust has no `erf`/`erfc`, so `erfc` is implemented below (relative error
-//! ~1e-15 for erf, ≤ ~1e-13 for erfc far in the tail):
+//! erf(t) ≈ −1. Stable Rust has no `erf`/`erfc`, so `erfc` is implemented below; its relative
+//! error is below 1e-13 everywhere (checked against a libm erfc), far below f32 resolution:
 //! - |t| < 2: erf(t) = (2/√π) · e^(−t²) · Σ_{n≥0} 2^n · t^(2n+1) / (1·3·5···(2n+1))
 //!   (a series whose terms all have the sign of t, so it does not suffer from cancellation),
 //!   then erfc(t) = 1 − erf(t);

@@ -1,0 +1,99 @@
+//! The main job end to end: replay model → cpu platform → SQLite → leaderboard, and a run killed
+//! with SIGKILL resumes with exactly one result per (task, sample, turn).
+
+mod common;
+use common::{Env, json, text};
+use std::time::{Duration, Instant};
+
+fn by_task(env: &Env, run: &str) -> Vec<serde_json::Value> {
+    let o = env.run(&["leaderboard", "--by", "task", "--run", run, "--format", "json"]);
+    if o.stdout.is_empty() {
+        return Vec::new();
+    }
+    json(&o).as_array().unwrap().clone()
+}
+
+#[test]
+fn replay_run_stores_every_outcome_and_rerunning_adds_nothing() {
+    let env = Env::new();
+    let args = [
+        "run",
+        "--model",
+        "replay:examples/replay",
+        "--platform",
+        "cpu",
+        "--run-id",
+        "r1",
+        "--tasks",
+        "relu,std_layernorm_lastdim,max_pool2d,sum_reduce",
+    ];
+    let o = env.run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let rows = by_task(&env, "r1");
+    assert_eq!(rows.len(), 4);
+    let outcome_of = |id: &str| {
+        let r = rows.iter().find(|r| r["group"] == id).unwrap();
+        r["outcomes"].as_object().unwrap().iter().find(|(_, v)| v.as_u64() == Some(1)).map(|(k, _)| k.clone()).unwrap()
+    };
+    assert_eq!(outcome_of("relu"), "passed");
+    assert_eq!(outcome_of("sum_reduce"), "passed");
+    assert_eq!(outcome_of("std_layernorm_lastdim"), "mismatch");
+    assert_eq!(outcome_of("max_pool2d"), "compile_failed");
+    let relu = rows.iter().find(|r| r["group"] == "relu").unwrap();
+    assert!(relu["geomean_speedup"].as_f64().unwrap() > 0.0);
+
+    // The same run id again: everything is done, nothing is added.
+    let o = env.run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("4 already done"), "{}", text(&o));
+    assert!(by_task(&env, "r1").iter().all(|r| r["n_samples"] == 1));
+
+    // A text leaderboard shows the outcome columns and speedups.
+    let o = env.run(&["leaderboard", "--by", "task"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains("passed") && t.contains("mismatch") && t.contains("compile_failed") && t.contains('x'), "{t}");
+}
+
+#[test]
+fn a_run_killed_with_sigkill_resumes_without_losing_or_duplicating_work() {
+    let env = Env::new();
+    let args =
+        ["run", "--model", "replay:examples/replay", "--platform", "cpu", "--run-id", "killed", "--samples", "2"];
+    let mut child =
+        env.cmd().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let t0 = Instant::now();
+    loop {
+        let done: u64 = by_task(&env, "killed").iter().map(|r| r["n_samples"].as_u64().unwrap()).sum();
+        if done >= 3 {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(240), "run made no progress");
+        assert!(child.try_wait().unwrap().is_none(), "run finished before it could be killed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before: u64 = by_task(&env, "killed").iter().map(|r| r["n_samples"].as_u64().unwrap()).sum();
+    assert!(before < 24, "nothing left to resume");
+
+    let o = env.run(&[
+        "run",
+        "--model",
+        "replay:examples/replay",
+        "--platform",
+        "cpu",
+        "--resume",
+        "killed",
+        "--samples",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("{before} already done")), "{}", text(&o));
+    let rows = by_task(&env, "killed");
+    assert_eq!(rows.len(), 12);
+    for r in &rows {
+        assert_eq!(r["n_samples"], 2, "{} has {} samples", r["group"], r["n_samples"]);
+    }
+    let runs = json(&env.run(&["leaderboard", "--run", "killed", "--format", "json"]));
+    assert_eq!(runs[0]["n_samples"], 24);
+}
