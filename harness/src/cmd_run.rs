@@ -260,8 +260,11 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         let passed = counts.get("passed").copied().unwrap_or(0);
         bar.set_message(format!("passed {passed}, last: {} {label}", task.id));
         bar.inc(1);
-        if !tty {
-            eprintln!("[{}/{n_work}] {} #{sample_idx}: {label} — {detail}", k + 1, task.id);
+        let line = format!("[{}/{n_work}] {} #{sample_idx}: {label} — {detail}", k + 1, task.id);
+        if tty {
+            bar.println(line);
+        } else {
+            eprintln!("{line}");
         }
     }
     bar.finish_and_clear();
@@ -281,5 +284,8 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         );
     }
     eprintln!("see `kernelsmith leaderboard --run {run_id} --by task`");
+    if interrupted {
+        return Err(crate::Interrupted(format!("run {run_id} interrupted; finished samples are stored")).into());
+    }
     Ok(())
 }

@@ -27,6 +27,18 @@ impl std::fmt::Display for GateFailed {
 
 impl std::error::Error for GateFailed {}
 
+/// The user stopped a run with Ctrl-C (exit 130, as shells report SIGINT); finished work is saved.
+#[derive(Debug)]
+pub struct Interrupted(pub String);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Worker(w) = &cli.command {
@@ -51,6 +63,10 @@ fn main() -> ExitCode {
         Err(e) if e.downcast_ref::<GateFailed>().is_some() => {
             eprintln!("{e}");
             ExitCode::from(1)
+        }
+        Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(130)
         }
         Err(e) => {
             let red = std::io::IsTerminal::is_terminal(&std::io::stderr());

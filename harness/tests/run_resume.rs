@@ -97,3 +97,28 @@ fn a_run_killed_with_sigkill_resumes_without_losing_or_duplicating_work() {
     let runs = json(&env.run(&["leaderboard", "--run", "killed", "--format", "json"]));
     assert_eq!(runs[0]["n_samples"], 24);
 }
+
+#[test]
+fn ctrl_c_stops_after_the_sample_in_flight_and_exits_130_with_work_saved() {
+    let env = Env::new();
+    let args = ["run", "--model", "replay:examples/replay", "--platform", "cpu", "--run-id", "intr"];
+    let child =
+        env.cmd().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let t0 = Instant::now();
+    while by_task(&env, "intr").is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(240), "run made no progress");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("stopping after the sample in flight") && err.contains("interrupted"), "{err}");
+    let done: u64 = by_task(&env, "intr").iter().map(|r| r["n_samples"].as_u64().unwrap()).sum();
+    assert!((1..12).contains(&done), "{done} samples stored");
+    let o = env.run(&["run", "--model", "replay:examples/replay", "--platform", "cpu", "--resume", "intr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(by_task(&env, "intr").iter().all(|r| r["n_samples"] == 1));
+    assert_eq!(by_task(&env, "intr").len(), 12);
+}

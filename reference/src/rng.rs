@@ -54,14 +54,23 @@ impl Philox {
         (bits & ((1u64 << 53) - 1)) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// A standard normal double (Box–Muller on two independent 53-bit uniforms).
-    pub fn normal(&self, stream: u64, index: u64) -> f64 {
-        let w = self.block(stream, index);
+    /// Two independent standard normal doubles from block `pair` (Box–Muller on two 53-bit
+    /// uniforms: `r·cos θ` for even elements, `r·sin θ` for odd ones).
+    pub fn normal_pair(&self, stream: u64, pair: u64) -> (f64, f64) {
+        let w = self.block(stream, pair);
         let a = (((w[0] as u64) << 21) ^ ((w[1] as u64) >> 11)) & ((1u64 << 53) - 1);
         let b = (((w[2] as u64) << 21) ^ ((w[3] as u64) >> 11)) & ((1u64 << 53) - 1);
         let u1 = (a as f64 + 1.0) * (1.0 / ((1u64 << 53) as f64 + 1.0)); // (0, 1]
         let u2 = b as f64 * (1.0 / (1u64 << 53) as f64);
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        let r = (-2.0 * u1.ln()).sqrt();
+        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
+        (r * cos, r * sin)
+    }
+
+    /// The standard normal double for element `index`.
+    pub fn normal(&self, stream: u64, index: u64) -> f64 {
+        let (c, s) = self.normal_pair(stream, index / 2);
+        if index % 2 == 0 { c } else { s }
     }
 }
 
@@ -119,22 +128,69 @@ impl Init {
     }
 }
 
+impl Init {
+    /// Fill `out` with elements `start..start + out.len()`; `start` must be even so normal pairs
+    /// are never split between two calls.
+    fn fill<T>(&self, rng: &Philox, stream: u64, start: usize, out: &mut [T], conv: &(impl Fn(f64) -> T + Sync)) {
+        debug_assert!(start % 2 == 0);
+        match *self {
+            Init::Normal { mean, std } => {
+                for (j, pair) in out.chunks_mut(2).enumerate() {
+                    let (a, b) = rng.normal_pair(stream, (start / 2 + j) as u64);
+                    pair[0] = conv(mean + std * a);
+                    if let Some(second) = pair.get_mut(1) {
+                        *second = conv(mean + std * b);
+                    }
+                }
+            }
+            _ => {
+                for (k, o) in out.iter_mut().enumerate() {
+                    *o = conv(self.sample(rng, stream, (start + k) as u64));
+                }
+            }
+        }
+    }
+}
+
+/// Draw `n` elements, in parallel for large tensors (the result does not depend on threading).
+fn draw<T: Send + Copy + Default>(
+    n: usize,
+    init: &Init,
+    seed: u64,
+    stream: u64,
+    conv: impl Fn(f64) -> T + Sync,
+) -> Vec<T> {
+    let rng = Philox::new(seed);
+    let mut out = vec![T::default(); n];
+    let threads = if n < (1 << 16) { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(16) };
+    let chunk = (n.div_ceil(threads) + 1) & !1; // even, so normal pairs stay together
+    if threads == 1 || chunk == 0 {
+        init.fill(&rng, stream, 0, &mut out, &conv);
+        return out;
+    }
+    std::thread::scope(|s| {
+        for (ci, part) in out.chunks_mut(chunk).enumerate() {
+            let (rng, conv) = (&rng, &conv);
+            s.spawn(move || init.fill(rng, stream, ci * chunk, part, conv));
+        }
+    });
+    out
+}
+
 /// Generate a tensor: element `i` is `init` sampled at `(seed, stream, i)`, rounded to `dtype`.
 ///
 /// `stream` separates the inputs of one task (use the input's position) so that two inputs with
 /// the same distribution still differ.
 pub fn generate(dtype: DType, shape: &[usize], init: &Init, seed: u64, stream: u64) -> Tensor {
-    let rng = Philox::new(seed);
     let n: usize = shape.iter().product();
-    let vals = (0..n as u64).map(|i| init.sample(&rng, stream, i));
     let data = match dtype {
-        DType::F32 => Data::F32(vals.map(|v| v as f32).collect()),
-        DType::F16 => Data::F16(vals.map(f16::from_f64).collect()),
-        DType::BF16 => Data::BF16(vals.map(bf16::from_f64).collect()),
-        DType::I8 => Data::I8(vals.map(|v| v.round().clamp(-128.0, 127.0) as i8).collect()),
-        DType::I32 => Data::I32(vals.map(|v| v.round() as i32).collect()),
-        DType::I64 => Data::I64(vals.map(|v| v.round() as i64).collect()),
-        DType::U8 => Data::U8(vals.map(|v| v.round().clamp(0.0, 255.0) as u8).collect()),
+        DType::F32 => Data::F32(draw(n, init, seed, stream, |v| v as f32)),
+        DType::F16 => Data::F16(draw(n, init, seed, stream, f16::from_f64)),
+        DType::BF16 => Data::BF16(draw(n, init, seed, stream, bf16::from_f64)),
+        DType::I8 => Data::I8(draw(n, init, seed, stream, |v| v.round().clamp(-128.0, 127.0) as i8)),
+        DType::I32 => Data::I32(draw(n, init, seed, stream, |v| v.round() as i32)),
+        DType::I64 => Data::I64(draw(n, init, seed, stream, |v| v.round() as i64)),
+        DType::U8 => Data::U8(draw(n, init, seed, stream, |v| v.round().clamp(0.0, 255.0) as u8)),
     };
     Tensor { shape: shape.to_vec(), data }
 }
@@ -164,9 +220,14 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);
-        // A prefix of a larger tensor is the same values: element i depends on i only.
-        let big = generate(DType::F32, &[40], &init, 7, 0);
+        // A prefix of a larger tensor is the same values: element i depends on i only, also
+        // when the large tensor is generated by several threads.
+        let big = generate(DType::F32, &[1 << 18], &init, 7, 0);
         assert_eq!(a.f32s("a").unwrap(), &big.f32s("big").unwrap()[..20]);
+        let rng = Philox::new(7);
+        for i in [0u64, 1, 65_535, 65_536, 131_071, (1 << 18) - 1] {
+            assert_eq!(big.f32s("big").unwrap()[i as usize], init.sample(&rng, 0, i) as f32, "element {i}");
+        }
     }
 
     #[test]

@@ -78,13 +78,31 @@ fn is_poison(data: &Data, i: usize) -> bool {
 
 /// Compare `got` against `expected` (same dtype and shape, checked by the caller).
 pub fn compare(name: &str, got: &Tensor, expected: &Tensor, tol: Tolerance) -> Comparison {
-    let mut c = Comparison { n_bad: 0, n_unwritten: 0, max_abs_err: 0.0, max_rel_err: 0.0, first_bad: Vec::new() };
     let n = expected.numel().min(got.numel());
     let float = expected.dtype().is_float();
+    match (&got.data, &expected.data) {
+        // The common case gets a monomorphic loop: no per-element dtype dispatch.
+        (Data::F32(g), Data::F32(e)) => compare_with(name, &expected.shape, n, true, tol, |i| {
+            (g[i] as f64, e[i] as f64, g[i].to_bits() == POISON_F32)
+        }),
+        _ => compare_with(name, &expected.shape, n, float, tol, |i| {
+            (got.data.get_f64(i), expected.data.get_f64(i), is_poison(&got.data, i))
+        }),
+    }
+}
+
+fn compare_with(
+    name: &str,
+    shape: &[usize],
+    n: usize,
+    float: bool,
+    tol: Tolerance,
+    at: impl Fn(usize) -> (f64, f64, bool),
+) -> Comparison {
+    let mut c = Comparison { n_bad: 0, n_unwritten: 0, max_abs_err: 0.0, max_rel_err: 0.0, first_bad: Vec::new() };
     for i in 0..n {
-        let g = got.data.get_f64(i);
-        let e = expected.data.get_f64(i);
-        let poison = is_poison(&got.data, i) && !(float && e.is_nan());
+        let (g, e, poison_bits) = at(i);
+        let poison = poison_bits && !(float && e.is_nan());
         // An integer output may legitimately equal the poison byte pattern; a float never may.
         let ok = if poison && (float || g != e) {
             c.n_unwritten += 1;
@@ -109,7 +127,7 @@ pub fn compare(name: &str, got: &Tensor, expected: &Tensor, tol: Tolerance) -> C
                 c.first_bad.push(BadElement {
                     output: name.into(),
                     index: i,
-                    position: unravel(i, &expected.shape),
+                    position: unravel(i, shape),
                     got: g,
                     expected: e,
                 });
@@ -156,6 +174,18 @@ mod tests {
         let c = compare("y", &g, &e, TOL);
         assert_eq!((c.n_bad, c.n_unwritten), (1, 1));
         assert_eq!(c.first_bad[0].position, vec![1, 1]);
+    }
+
+    #[test]
+    fn integer_outputs_compare_exactly_and_detect_poison() {
+        use kernelsmith_reference::Data;
+        let exact = Tolerance { atol: 0.0, rtol: 0.0 };
+        let e = Tensor::new(vec![3], Data::I32(vec![1, -2, 3])).unwrap();
+        assert!(compare("q", &e, &e, exact).passed());
+        let poison = i32::from_ne_bytes([POISON_BYTE; 4]);
+        let g = Tensor::new(vec![3], Data::I32(vec![1, poison, 4])).unwrap();
+        let c = compare("q", &g, &e, exact);
+        assert_eq!((c.n_bad, c.n_unwritten), (2, 1));
     }
 
     #[test]

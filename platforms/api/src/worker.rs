@@ -34,6 +34,9 @@ impl Default for Limits {
     }
 }
 
+/// Environment variables a worker inherits (plus `OMP_*`/`GOMP_*`); everything else is dropped.
+pub const WORKER_ENV: &[&str] = &["PATH", "LANG", "LC_ALL", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_HOME"];
+
 /// Why a call did not produce a response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallError {
@@ -133,6 +136,20 @@ pub fn signal_name(sig: i32) -> String {
 impl WorkerProcess {
     /// Start `cmd` in `dir` with `limits`.
     pub fn spawn(mut cmd: Command, dir: &Path, limits: Limits) -> Result<WorkerProcess, PlatformError> {
+        // Candidates see no secrets: the environment is cleared down to what a compiled kernel or
+        // its runtime can legitimately need (API keys for model providers never reach a worker).
+        let keep = |k: &str| WORKER_ENV.contains(&k) || k.starts_with("OMP_") || k.starts_with("GOMP_");
+        let inherited: Vec<(String, String)> = std::env::vars().filter(|(k, _)| keep(k)).collect();
+        // Variables the platform set on the command itself are its decision and survive.
+        let explicit: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> =
+            cmd.get_envs().map(|(k, v)| (k.to_os_string(), v.map(|v| v.to_os_string()))).collect();
+        cmd.env_clear().envs(inherited).env("TMPDIR", dir).env("HOME", dir);
+        for (k, v) in explicit {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
         cmd.current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let lim = limits;
         // SAFETY: the closure runs in the forked child before exec and only calls
@@ -320,6 +337,26 @@ mod tests {
                 assert!(description.contains("SIGSEGV"), "{description}");
             }
             other => panic!("expected a death, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_worker_sees_no_secrets_from_the_harness_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new("sh");
+        // Reply with the environment as the "error" message of the protocol.
+        cmd.arg("-c").arg(r#"read line; printf '{"op":"error","message":"%s"}\n' "$(env | tr '\n' ' ')""#);
+        cmd.env("OMP_NUM_THREADS", "2");
+        // cargo sets CARGO_MANIFEST_DIR for test processes: it stands in for a secret here.
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some(), "run under cargo test");
+        let mut w = WorkerProcess::spawn(cmd, dir.path(), Limits::default()).unwrap();
+        match w.call(&Request::Hello, Duration::from_secs(10)) {
+            Err(CallError::Worker(env)) => {
+                assert!(!env.contains("CARGO_MANIFEST_DIR="), "{env}");
+                assert!(env.contains("OMP_NUM_THREADS=2"), "{env}");
+                assert!(env.contains(&format!("TMPDIR={}", dir.path().display())), "{env}");
+            }
+            other => panic!("unexpected {other:?}"),
         }
     }
 
