@@ -82,7 +82,8 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     });
     let existing = store.get_run(&run_id).await?;
     match &existing {
-        Some(r) => {
+        Some(existing) => {
+            let r = &existing.run;
             if r.model != a.model || r.platform != a.platform || r.size != size.name() {
                 anyhow::bail!(
                     "run `{run_id}` exists with model `{}`, platform `{}`, size `{}`; resume it with the same settings or choose another --run-id",

@@ -70,7 +70,7 @@ impl Philox {
     /// The standard normal double for element `index`.
     pub fn normal(&self, stream: u64, index: u64) -> f64 {
         let (c, s) = self.normal_pair(stream, index / 2);
-        if index % 2 == 0 { c } else { s }
+        if index.is_multiple_of(2) { c } else { s }
     }
 }
 
@@ -132,7 +132,7 @@ impl Init {
     /// Fill `out` with elements `start..start + out.len()`; `start` must be even so normal pairs
     /// are never split between two calls.
     fn fill<T>(&self, rng: &Philox, stream: u64, start: usize, out: &mut [T], conv: &(impl Fn(f64) -> T + Sync)) {
-        debug_assert!(start % 2 == 0);
+        debug_assert!(start.is_multiple_of(2));
         match *self {
             Init::Normal { mean, std } => {
                 for (j, pair) in out.chunks_mut(2).enumerate() {

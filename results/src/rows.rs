@@ -66,38 +66,15 @@ pub struct NewRun {
 /// A stored run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunRow {
-    /// Unique run id.
-    pub id: String,
     /// When the run was created (RFC 3339 UTC).
     pub created_at: String,
     /// When the run finished or was interrupted (RFC 3339 UTC).
     pub finished_at: Option<String>,
     /// `running`, `finished` or `interrupted`.
     pub status: String,
-    /// Model name.
-    pub model: String,
-    /// Platform name.
-    pub platform: String,
-    /// Task size.
-    pub size: String,
-    /// Samples per task.
-    pub samples: u32,
-    /// Seed of the run.
-    pub seed: u64,
-    /// Harness version.
-    pub harness_version: String,
-    /// Git revision, when known.
-    pub git_rev: Option<String>,
-    /// Device description.
-    pub device: String,
-    /// Compiler and its version.
-    pub compiler: String,
-    /// Compiler flags.
-    pub compiler_flags: String,
-    /// Timing method.
-    pub timing_method: String,
-    /// Full run configuration as JSON.
-    pub config_json: String,
+    /// Everything recorded when the run was created (id, model, provenance, ...).
+    #[serde(flatten)]
+    pub run: NewRun,
 }
 
 /// One LLM answer for (run, task, sample, turn).

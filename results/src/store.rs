@@ -451,22 +451,24 @@ struct RunRaw {
 impl RunRaw {
     fn into_row(self) -> Result<RunRow, ResultsError> {
         Ok(RunRow {
-            samples: to_u32(self.samples, || format!("runs.samples of run {}", self.id))?,
-            seed: u64::from_ne_bytes(self.seed.to_ne_bytes()),
-            id: self.id,
             created_at: self.created_at,
             finished_at: self.finished_at,
             status: self.status,
-            model: self.model,
-            platform: self.platform,
-            size: self.size,
-            harness_version: self.harness_version,
-            git_rev: self.git_rev,
-            device: self.device,
-            compiler: self.compiler,
-            compiler_flags: self.compiler_flags,
-            timing_method: self.timing_method,
-            config_json: self.config_json,
+            run: NewRun {
+                samples: to_u32(self.samples, || format!("runs.samples of run {}", self.id))?,
+                seed: u64::from_ne_bytes(self.seed.to_ne_bytes()),
+                id: self.id,
+                model: self.model,
+                platform: self.platform,
+                size: self.size,
+                harness_version: self.harness_version,
+                git_rev: self.git_rev,
+                device: self.device,
+                compiler: self.compiler,
+                compiler_flags: self.compiler_flags,
+                timing_method: self.timing_method,
+                config_json: self.config_json,
+            },
         })
     }
 }

@@ -139,8 +139,8 @@ async fn runs_round_trip_and_their_status_changes() {
     assert!(matches!(&err, ResultsError::RunExists { id } if id == "r1"), "{err}");
 
     let row = store.get_run("r1").await.unwrap().unwrap();
-    assert_eq!((row.seed, row.samples, row.status.as_str()), (u64::MAX - 7, 2, "running"));
-    assert_eq!(row.git_rev.as_deref(), Some("abc123"));
+    assert_eq!((row.run.seed, row.run.samples, row.status.as_str()), (u64::MAX - 7, 2, "running"));
+    assert_eq!(row.run.git_rev.as_deref(), Some("abc123"));
     assert_eq!(row.finished_at, None);
     assert!(row.created_at.ends_with('Z') && row.created_at.contains('T'), "{}", row.created_at);
     assert!(store.get_run("nope").await.unwrap().is_none());
@@ -157,7 +157,7 @@ async fn runs_round_trip_and_their_status_changes() {
     let err = store.set_run_status("nope", "finished").await.unwrap_err();
     assert!(matches!(err, ResultsError::RunNotFound { .. }), "{err}");
 
-    let ids: Vec<String> = store.list_runs().await.unwrap().into_iter().map(|r| r.id).collect();
+    let ids: Vec<String> = store.list_runs().await.unwrap().into_iter().map(|r| r.run.id).collect();
     assert_eq!(ids, ["r1", "r2"]);
 }
 
