@@ -15,7 +15,15 @@ use std::path::PathBuf;
 /// Exit codes: 0 done, 1 a gate failed (a check or an evaluated kernel did not pass), 2 usage or
 /// harness error, 130 a run stopped by Ctrl-C (finished samples are kept; resume with --resume).
 #[derive(Debug, Parser)]
-#[command(name = "kernelsmith", version, about, long_about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "kernelsmith",
+    version,
+    about,
+    long_about,
+    verbatim_doc_comment,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
