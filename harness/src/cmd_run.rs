@@ -6,7 +6,7 @@
 use crate::cli::RunArgs;
 use crate::cmd_eval::human_ns;
 use crate::config::Config;
-use crate::providers::{CompletionRequest, from_spec};
+use crate::providers::{CompletionRequest, Message, Role, Sampling, from_spec};
 use crate::{parse_size, platforms};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -178,11 +178,15 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         let facts = platforms::facts(platform.as_ref(), task);
         let prompt = kernelsmith_prompts::render(task, registry.exemplar_for(task), &facts, size)?;
         let req = CompletionRequest {
-            system: prompt.system.clone(),
-            user: prompt.user.clone(),
+            messages: vec![
+                Message { role: Role::System, content: prompt.system.clone() },
+                Message { role: Role::User, content: prompt.user.clone() },
+            ],
+            sampling: Sampling { temperature: Some(0.0), top_p: None, max_tokens: 16_384 },
             task_id: task.id.clone(),
             platform: a.platform.clone(),
             sample_idx,
+            turn: 0,
         };
         let full_prompt = format!("[system]\n{}\n\n[user]\n{}", prompt.system, prompt.user);
         let mut generation = NewGeneration {
