@@ -80,6 +80,8 @@ pub enum Command {
     Platforms(PlatformsArgs),
     /// Scores from the results database.
     Leaderboard(LeaderboardArgs),
+    /// Show how a sample's code changed between refinement turns, with each turn's outcome.
+    Diff(DiffArgs),
     /// Internal: the worker process that runs candidate kernels.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -87,7 +89,11 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Model spec: `replay:<dir>` answers from files <dir>/<platform>/<task_id>.md
+    /// Model: `openai:<model>`, `anthropic:<model>`, `deepseek:<model>`,
+    /// `openai-compatible:<model>` (with --base-url), or `replay:<dir>` (answers from files
+    /// <dir>/<platform>/<task_id>.md, offline). Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY,
+    /// DEEPSEEK_API_KEY
+    #[arg(verbatim_doc_comment)]
     #[arg(long, value_name = "SPEC")]
     pub model: String,
     /// Platform to evaluate on (see `kernelsmith platforms`)
@@ -114,6 +120,53 @@ pub struct RunArgs {
     /// Skip timing (correctness only)
     #[arg(long)]
     pub no_time: bool,
+    /// Refinement turns per sample: after a failed or slow attempt the model gets the compiler
+    /// log, the mismatch report or the measured speedup and tries again
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub turns: u32,
+    /// Model requests in flight at once (evaluation runs alongside, up to the core count)
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Most requests per minute to the model API (default: unlimited)
+    #[arg(long, value_name = "N")]
+    pub rpm: Option<u32>,
+    /// Sampling temperature; default 0 (greedy) for --samples 1, else 1.0
+    #[arg(long)]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling top_p (default: the provider's)
+    #[arg(long)]
+    pub top_p: Option<f64>,
+    /// Output token budget per request (reasoning included)
+    #[arg(long, default_value_t = 16_384)]
+    pub max_tokens: u32,
+    /// API base URL (OpenAI-compatible servers: vLLM, SGLang, Ollama, OpenRouter, ...)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Seconds one model request may take, streaming included
+    #[arg(long, default_value_t = 600.0)]
+    pub request_timeout: f64,
+    /// Attempts per request on 429/5xx/529/dropped connections (honouring Retry-After)
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub attempts: u32,
+    /// Ask for whole responses instead of streams
+    #[arg(long)]
+    pub no_stream: bool,
+    /// Token price file (YAML: `model: { input: USD/Mtok, output: USD/Mtok }`); default: built in
+    #[arg(long, env = "KERNELSMITH_PRICES", value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Run id
+    #[arg(long)]
+    pub run: String,
+    /// Task id
+    #[arg(long)]
+    pub task: String,
+    /// Sample index
+    #[arg(long, default_value_t = 0)]
+    pub sample: u32,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! `kernelsmith prompt`, `platforms` and `leaderboard`.
 
-use crate::cli::{By, Format, LeaderboardArgs, PlatformsArgs, PromptArgs};
+use crate::cli::{By, DiffArgs, Format, LeaderboardArgs, PlatformsArgs, PromptArgs};
 use crate::config::Config;
 use crate::{platforms, render_format};
 use anyhow::Context;
@@ -67,6 +67,28 @@ pub async fn leaderboard(cfg: &Config, a: LeaderboardArgs) -> anyhow::Result<()>
     match a.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
         f => print!("{}", render(&leaderboard_table(&rows, by), render_format(f))),
+    }
+    Ok(())
+}
+
+pub async fn diff(cfg: &Config, a: DiffArgs) -> anyhow::Result<()> {
+    let store = Store::open(&cfg.db).await?;
+    let turns = store.sample_turns(&a.run, &a.task, a.sample).await?;
+    if turns.is_empty() {
+        anyhow::bail!("no turns stored for run `{}`, task `{}`, sample {} in {}", a.run, a.task, a.sample, store.location());
+    }
+    for t in &turns {
+        let outcome = t.outcome.as_deref().unwrap_or("generation_error");
+        let speed = t.speedup.map(|s| format!(", speedup {s:.2}x")).unwrap_or_default();
+        println!("=== turn {}: {outcome}{speed}", t.turn);
+        if let Some(r) = t.reason.as_deref().or(t.error.as_deref()) {
+            println!("    {r}");
+        }
+        match (&t.code_diff, t.turn) {
+            (Some(d), _) => println!("{d}"),
+            (None, 0) => {}
+            (None, _) => println!("(no code to compare)"),
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ mod cmd_tasks;
 mod config;
 mod npy;
 mod platforms;
+mod prices;
 mod providers;
 
 use clap::Parser;
@@ -89,6 +90,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Tasks(t) => cmd_tasks::tasks(&cfg, t).await,
         Command::Platforms(a) => cmd_misc::platforms(&cfg, a),
         Command::Leaderboard(a) => cmd_misc::leaderboard(&cfg, a).await,
+        Command::Diff(a) => cmd_misc::diff(&cfg, a).await,
         Command::Worker(_) => unreachable!("handled before the runtime starts"),
     }
 }

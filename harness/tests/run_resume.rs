@@ -92,7 +92,7 @@ fn a_run_killed_with_sigkill_resumes_without_losing_or_duplicating_work() {
     let rows = by_task(&env, "killed");
     assert_eq!(rows.len(), 12);
     for r in &rows {
-        assert_eq!(r["n_samples"], 2, "{} has {} samples", r["group"], r["n_samples"]);
+        assert_eq!(r["n_samples"], 2, "{} has {} samples\n{}", r["group"], r["n_samples"], text(&o));
     }
     let runs = json(&env.run(&["leaderboard", "--run", "killed", "--format", "json"]));
     assert_eq!(runs[0]["n_samples"], 24);
@@ -114,7 +114,7 @@ fn ctrl_c_stops_after_the_sample_in_flight_and_exits_130_with_work_saved() {
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("stopping after the sample in flight") && err.contains("interrupted"), "{err}");
+    assert!(err.contains("stopping after the work in flight") && err.contains("interrupted"), "{err}");
     let done: u64 = by_task(&env, "intr").iter().map(|r| r["n_samples"].as_u64().unwrap()).sum();
     assert!((1..12).contains(&done), "{done} samples stored");
     let o = env.run(&["run", "--model", "replay:examples/replay", "--platform", "cpu", "--resume", "intr"]);

@@ -20,6 +20,61 @@ use serde::Serialize;
 pub const SYSTEM_TEMPLATE: &str = include_str!("../templates/system.j2");
 /// The user-message template.
 pub const TASK_TEMPLATE: &str = include_str!("../templates/task.j2");
+/// The template for feedback between turns.
+pub const FEEDBACK_TEMPLATE: &str = include_str!("../templates/feedback.j2");
+
+/// What the model is told after an attempt, as plain data (built by the harness from a report).
+#[derive(Clone, Debug, Serialize)]
+pub struct Attempt {
+    /// The outcome label (`compile_failed`, `mismatch`, `passed`, ...).
+    pub outcome: String,
+    /// The one-sentence reason (for `mismatch`: max errors, first bad index, which trial).
+    pub reason: String,
+    /// Compiler log (compile failures) or worker stderr (runtime failures), if any.
+    pub log: Option<String>,
+    /// Measured speedup over the baseline (passed attempts).
+    pub speedup: Option<f64>,
+    /// Median candidate time, human readable.
+    pub candidate_time: Option<String>,
+    /// Median baseline time, human readable.
+    pub baseline_time: Option<String>,
+}
+
+/// Keep the first `max_lines` lines of a log (compilers put the first error first), noting the cut.
+pub fn trim_log(log: &str, max_lines: usize, max_chars: usize) -> (String, bool) {
+    let mut out = String::new();
+    let mut trimmed = false;
+    for (i, line) in log.lines().enumerate() {
+        if i >= max_lines || out.len() + line.len() > max_chars {
+            trimmed = true;
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (out.trim_end().to_string(), trimmed)
+}
+
+/// The feedback message that starts the next turn after `attempt`.
+pub fn render_feedback(attempt: &Attempt, fence: &str) -> Result<String, PromptError> {
+    let (log, log_trimmed) = match &attempt.log {
+        Some(l) if !l.trim().is_empty() => {
+            let (t, cut) = trim_log(l, 40, 4000);
+            (Some(t), cut)
+        }
+        _ => (None, false),
+    };
+    let mut env = minijinja::Environment::new();
+    env.set_trim_blocks(true);
+    let ctx = minijinja::context! {
+        outcome => attempt.outcome, reason => attempt.reason, log => log, log_trimmed => log_trimmed,
+        speedup => attempt.speedup.unwrap_or(0.0), candidate_time => attempt.candidate_time, baseline_time => attempt.baseline_time,
+        fence => fence,
+    };
+    env.render_str(FEEDBACK_TEMPLATE, ctx)
+        .map(|s| s.trim().to_string())
+        .map_err(|source| PromptError::Render { name: "feedback.j2".into(), source })
+}
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +192,49 @@ fn size_table(task: &Task) -> String {
         t.push_str(&format!("| {} | {} |\n", s.name(), vals.join(" | ")));
     }
     t.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod feedback_tests {
+    use super::*;
+
+    fn attempt(outcome: &str) -> Attempt {
+        Attempt { outcome: outcome.into(), reason: "trial cpu#1 (size cpu, seed 7): 3 of 10 elements wrong; first at y[4]".into(), log: None, speedup: None, candidate_time: None, baseline_time: None }
+    }
+
+    #[test]
+    fn mismatch_feedback_carries_the_report() {
+        let f = render_feedback(&attempt("mismatch"), "c").unwrap();
+        assert!(f.contains("results are wrong") && f.contains("first at y[4]") && f.contains("trial cpu#1"), "{f}");
+    }
+
+    #[test]
+    fn compile_feedback_trims_long_logs_keeping_the_first_errors() {
+        let mut a = attempt("compile_failed");
+        a.log = Some((0..500).map(|i| format!("candidate.c:{i}: error: boom {i}")).collect::<Vec<_>>().join("\n"));
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(f.contains("candidate.c:0: error: boom 0") && !f.contains("boom 499") && f.contains("(trimmed)"), "{f}");
+        assert!(f.len() < 6000);
+    }
+
+    #[test]
+    fn slow_but_correct_feedback_states_the_speedup() {
+        let mut a = attempt("passed");
+        a.speedup = Some(0.5);
+        a.candidate_time = Some("2.00 ms".into());
+        a.baseline_time = Some("1.00 ms".into());
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(f.contains("0.50x") && f.contains("2.00 ms") && f.contains("faster"), "{f}");
+    }
+
+    #[test]
+    fn runtime_failures_include_the_worker_log() {
+        let mut a = attempt("crashed");
+        a.reason = "worker killed by SIGSEGV".into();
+        a.log = Some("Segmentation fault".into());
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(f.contains("(crashed)") && f.contains("SIGSEGV") && f.contains("Segmentation fault"), "{f}");
+    }
 }
 
 fn first_paragraph(s: &str) -> String {

@@ -83,6 +83,18 @@ pub enum ResultsError {
         turn: u32,
     },
 
+    /// `cache_put` was given a response that is not a complete JSON document.
+    #[error(
+        "refusing to cache the response for key {key}: {detail} \
+         (only complete responses are cached; this is a harness bug, the request is simply sent again)"
+    )]
+    InvalidCacheEntry {
+        /// The cache key.
+        key: String,
+        /// What is wrong with the response.
+        detail: String,
+    },
+
     /// A query failed for a reason not covered above.
     #[error("database error while {action}: {cause}")]
     Query {

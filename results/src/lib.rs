@@ -4,6 +4,8 @@
 //! raw rows (runs, generations, evaluations, timing samples) and derives every summary from them
 //! on demand: leaderboards are queries plus the pure functions in [`metrics`], never stored
 //! aggregates. A bad candidate is a row with an `outcome`; [`ResultsError`] is for store faults.
+//! It also holds the response cache (complete provider responses by request key) and reads a
+//! sample's turns back for multi-turn resume and the diff viewer ([`Store::sample_turns`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), kernelsmith_results::ResultsError> {
@@ -33,6 +35,6 @@ pub use metrics::{SampleOutcome, geomean, leaderboard_rows, pass_at_k};
 pub use render::{Format, Table};
 pub use rows::{
     EvaluationRow, GENERATION_ERROR, GroupBy, LeaderRow, LeaderboardQuery, NOT_COMPILED, NOT_EVALUATED, NewEvaluation,
-    NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds, RunRow,
+    NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds, RunProgress, RunRow, TurnRow,
 };
 pub use store::Store;

@@ -65,6 +65,8 @@ pub struct SampleOutcome {
     pub completion_tokens: i64,
     /// Reasoning tokens over every turn.
     pub reasoning_tokens: i64,
+    /// Cost in US dollars over every turn (unknown costs count as 0).
+    pub cost_usd: f64,
 }
 
 impl SampleOutcome {
@@ -109,6 +111,7 @@ struct GroupAcc {
     prompt_tokens: i64,
     completion_tokens: i64,
     reasoning_tokens: i64,
+    cost_usd: f64,
     runs: BTreeSet<String>,
 }
 
@@ -141,6 +144,7 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
         acc.prompt_tokens += s.prompt_tokens;
         acc.completion_tokens += s.completion_tokens;
         acc.reasoning_tokens += s.reasoning_tokens;
+        acc.cost_usd += s.cost_usd;
         acc.runs.insert(s.run_id.clone());
     }
 
@@ -170,6 +174,7 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
                 prompt_tokens: acc.prompt_tokens,
                 completion_tokens: acc.completion_tokens,
                 reasoning_tokens: acc.reasoning_tokens,
+                cost_usd: acc.cost_usd,
                 runs: count_u32(acc.runs.len()),
             }
         })
@@ -284,6 +289,7 @@ mod tests {
             prompt_tokens: 10,
             completion_tokens: 20,
             reasoning_tokens: 5,
+            cost_usd: 0.25,
         }
     }
 
@@ -314,6 +320,7 @@ mod tests {
         assert!(!row.outcomes.contains_key(NOT_EVALUATED));
         assert_eq!(row.outcomes.values().sum::<u32>(), row.n_samples);
         assert_eq!((row.prompt_tokens, row.completion_tokens, row.reasoning_tokens), (40, 80, 20));
+        assert!(close(row.cost_usd, 1.0));
     }
 
     #[test]

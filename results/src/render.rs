@@ -61,8 +61,8 @@ fn cell(row: &[String], i: usize) -> &str {
     row.get(i).map_or("", String::as_str)
 }
 
-/// A column is right-aligned when every non-empty cell reads as a number (allowing a trailing
-/// `x` or `%`, and `-` for "none").
+/// A column is right-aligned when every non-empty cell reads as a number (allowing a leading `$`,
+/// a trailing `x` or `%`, and `-` for "none").
 fn numeric_columns(table: &Table) -> Vec<bool> {
     (0..table.headers.len())
         .map(|i| {
@@ -71,6 +71,7 @@ fn numeric_columns(table: &Table) -> Vec<bool> {
             let all = cells.all(|c| {
                 any = true;
                 let c = c.strip_suffix(['x', '%']).unwrap_or(c);
+                let c = c.strip_prefix('$').unwrap_or(c);
                 c.parse::<f64>().is_ok()
             });
             any && all
@@ -196,7 +197,20 @@ pub fn tokens(n: i64) -> String {
     }
 }
 
-/// The human leaderboard table: model, platform, category or task, counts, rates, speedup, tokens.
+/// US dollars for reading: `$0` for nothing (or unknown), four decimals below $100 (`$0.0123`),
+/// cents above (`$123.46`).
+pub fn usd(value: f64) -> String {
+    if value == 0.0 {
+        "$0".to_owned()
+    } else if value.abs() < 100.0 {
+        format!("${value:.4}")
+    } else {
+        format!("${value:.2}")
+    }
+}
+
+/// The human leaderboard table: model, platform, category or task, counts, rates, speedup, tokens,
+/// cost.
 ///
 /// When every row shares one k the pass@k header names it (`pass@5`); otherwise each cell does.
 pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
@@ -216,7 +230,7 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
     if !ks.is_empty() {
         headers.push(single_k.map_or_else(|| "pass@k".to_owned(), |k| format!("pass@{k}")));
     }
-    headers.extend(["fast_1", "geomean speedup", "tokens in/out/reasoning"].map(String::from));
+    headers.extend(["fast_1", "geomean speedup", "tokens in/out/reasoning", "cost"].map(String::from));
 
     let table_rows = rows
         .iter()
@@ -249,6 +263,7 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
                 percent(r.fast_1),
                 speedup(r.geomean_speedup),
                 format!("{}/{}/{}", tokens(r.prompt_tokens), tokens(r.completion_tokens), tokens(r.reasoning_tokens)),
+                usd(r.cost_usd),
             ]);
             cells
         })
@@ -273,6 +288,14 @@ mod tests {
         assert_eq!(tokens(950), "950");
         assert_eq!(tokens(12_345), "12.3k");
         assert_eq!(tokens(4_500_000), "4.5M");
+    }
+
+    #[test]
+    fn usd_is_readable() {
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(0.0123), "$0.0123");
+        assert_eq!(usd(0.03), "$0.0300");
+        assert_eq!(usd(123.456), "$123.46");
     }
 
     #[test]

@@ -78,7 +78,9 @@ pub struct RunRow {
 }
 
 /// One LLM answer for (run, task, sample, turn).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// `Default` gives empty ids and prompt and no optional field, for `..NewGeneration::default()`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NewGeneration {
     /// The run it belongs to.
     pub run_id: String,
@@ -112,6 +114,22 @@ pub struct NewGeneration {
     pub latency_ms: Option<f64>,
     /// Why the generation failed, if it did.
     pub error: Option<String>,
+    /// The whole conversation sent for this turn, as a JSON array of messages (must be valid JSON).
+    pub messages_json: Option<String>,
+    /// The feedback message that started this turn (turn > 0).
+    pub feedback: Option<String>,
+    /// Unified diff of the extracted code against the parent turn's.
+    pub code_diff: Option<String>,
+    /// What the request cost in US dollars, when the price is known (0 for a cache hit).
+    pub cost_usd: Option<f64>,
+    /// Where `reasoning_tokens` came from (a usage field, counted from the text, ...).
+    pub reasoning_tokens_source: Option<String>,
+    /// The provider's stop reason (`stop`, `length`, ...).
+    pub finish_reason: Option<String>,
+    /// HTTP attempts the request took, retries included.
+    pub attempts: Option<i64>,
+    /// Whether the answer came from the response cache instead of the provider.
+    pub cached: bool,
 }
 
 /// The evaluation of one generation.
@@ -241,7 +259,7 @@ pub struct LeaderboardQuery {
 /// One leaderboard row. Every rate is per task first, then averaged over the tasks of the row.
 ///
 /// A *sample* is (run, task, sample index); when a sample has several turns its last turn decides
-/// its outcome, while its token counts add up every turn.
+/// its outcome, while its token counts and cost add up every turn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeaderRow {
     /// Model.
@@ -275,6 +293,73 @@ pub struct LeaderRow {
     pub completion_tokens: i64,
     /// Reasoning tokens over every turn.
     pub reasoning_tokens: i64,
+    /// Cost in US dollars over every turn; a generation of unknown cost counts as 0.
+    pub cost_usd: f64,
     /// Distinct runs.
     pub runs: u32,
+}
+
+/// One turn of a sample: its generation and, when it was evaluated, the evaluation's verdict.
+/// Read back by [`Store::sample_turns`](crate::Store::sample_turns) for resume and the diff viewer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurnRow {
+    /// Generation id.
+    pub generation_id: i64,
+    /// Turn (0 = first answer).
+    pub turn: u32,
+    /// Generation of the previous turn, if any.
+    pub parent_id: Option<i64>,
+    /// The prompt sent (for turn > 0, what the harness recorded as this turn's prompt).
+    pub prompt: String,
+    /// The response text, if the request succeeded.
+    pub response: Option<String>,
+    /// Code extracted from the response.
+    pub extracted_code: Option<String>,
+    /// The whole conversation sent for this turn, as a JSON array of messages.
+    pub messages_json: Option<String>,
+    /// The feedback message that started this turn.
+    pub feedback: Option<String>,
+    /// Unified diff of the extracted code against the parent turn's.
+    pub code_diff: Option<String>,
+    /// Why the generation failed, if it did.
+    pub error: Option<String>,
+    /// Cost of the request in US dollars, when known.
+    pub cost_usd: Option<f64>,
+    /// Whether the answer came from the response cache (false for rows older than the cache).
+    pub cached: bool,
+    /// The evaluation's outcome (one of [`OUTCOMES`]); `None` when the turn was not evaluated.
+    pub outcome: Option<String>,
+    /// Reason for a non-pass outcome.
+    pub reason: Option<String>,
+    /// Speedup over the baseline.
+    pub speedup: Option<f64>,
+    /// Largest absolute error.
+    pub max_abs_err: Option<f64>,
+    /// The trial that failed.
+    pub failed_trial: Option<String>,
+    /// Full compiler log.
+    pub compile_log: Option<String>,
+    /// The full evaluation report as JSON.
+    pub report_json: Option<String>,
+}
+
+/// How far a run has got, from [`Store::run_progress`](crate::Store::run_progress).
+///
+/// A *sample* is (task, sample index). It is finished when its highest recorded turn has an
+/// evaluation or a generation error; whether the harness would still add a feedback turn to it is
+/// the harness's business.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunProgress {
+    /// Run id.
+    pub run_id: String,
+    /// Samples with at least one recorded turn.
+    pub samples_started: u32,
+    /// Samples whose highest turn has an evaluation or a generation error.
+    pub samples_finished: u32,
+    /// Samples whose highest turn passed.
+    pub samples_passed: u32,
+    /// Generation rows (turns) over every sample.
+    pub generations: u32,
+    /// Cost in US dollars over every generation; unknown costs count as 0.
+    pub cost_usd: f64,
 }

@@ -4,24 +4,34 @@
 //! `DATABASE_URL` at build time); the schema lives in `migrations/` and is embedded in the binary.
 //! The database runs in WAL mode with a busy timeout so that several harness processes (or several
 //! `Store` handles) can write to one file at once.
+//!
+//! Besides results it keeps the response cache: complete provider responses by request key, so a
+//! rerun or resume does not pay for the same request twice.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use sqlx::migrate::Migrator;
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use crate::error::ResultsError;
 use crate::metrics::{SampleOutcome, leaderboard_rows};
 use crate::rows::{
-    EvaluationRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES, RecordedIds, RunRow,
+    EvaluationRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES, RecordedIds,
+    RunProgress, RunRow, TurnRow,
 };
 
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Pause between two attempts to open a file that another connection is switching to WAL.
+const CONNECT_RETRY_PAUSE: Duration = Duration::from_millis(20);
+
+/// SQLite's primary result code for "database is locked".
+const SQLITE_BUSY: i32 = 5;
 
 /// Connections per handle: SQLite has one writer at a time, extra connections serve readers.
 const MAX_CONNECTIONS: u32 = 4;
@@ -57,19 +67,18 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await
-            .map_err(|cause| ResultsError::Open { location: location.to_owned(), cause })?;
+        let pool = connect_pool(options, location).await?;
         if MIGRATOR.run(&pool).await.is_err() {
-            // Two processes opening a fresh file can both see the migration as pending; the loser
-            // fails on "table already exists". A second pass sees it applied and succeeds, while a
-            // real fault fails again and is reported.
-            MIGRATOR
-                .run(&pool)
-                .await
-                .map_err(|cause| ResultsError::Migrate { location: location.to_owned(), cause })?;
+            // Two processes opening one file can both see a migration as pending; the loser fails
+            // on "table already exists" or "duplicate column". Each migration is its own
+            // transaction, so the other process may still be between two of them: the second pass
+            // holds the write lock from listing the applied migrations to committing the rest, so
+            // it cannot race, and a real fault fails again and is reported.
+            let migrate_error = |cause| ResultsError::Migrate { location: location.to_owned(), cause };
+            let mut tx =
+                pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| migrate_error(MigrateError::Execute(e)))?;
+            MIGRATOR.run(&mut *tx).await.map_err(migrate_error)?;
+            tx.commit().await.map_err(|e| migrate_error(MigrateError::Execute(e)))?;
         }
         Ok(Store { pool, location: location.to_owned() })
     }
@@ -253,12 +262,120 @@ impl Store {
         Ok(raw.into_iter().map(|(c, b)| (c.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN))).collect())
     }
 
+    /// The turns of one sample, first turn first, each joined with its evaluation if it has one.
+    /// Empty when nothing of that sample is recorded (or the run does not exist).
+    pub async fn sample_turns(
+        &self,
+        run_id: &str,
+        task_id: &str,
+        sample_idx: u32,
+    ) -> Result<Vec<TurnRow>, ResultsError> {
+        let raw: Vec<TurnRowRaw> = sqlx::query_as(
+            "SELECT g.id AS generation_id, g.turn, g.parent_id, g.prompt, g.response, g.extracted_code, \
+             g.messages_json, g.feedback, g.code_diff, g.error, g.cost_usd, g.cached, \
+             e.outcome, e.reason, e.speedup, e.max_abs_err, e.failed_trial, e.compile_log, e.report_json \
+             FROM generations g LEFT JOIN evaluations e ON e.generation_id = g.id \
+             WHERE g.run_id = ?1 AND g.task_id = ?2 AND g.sample_idx = ?3 \
+             ORDER BY g.turn",
+        )
+        .bind(run_id)
+        .bind(task_id)
+        .bind(i64::from(sample_idx))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(ResultsError::query(format!("reading turns of run {run_id}, task {task_id}, sample {sample_idx}")))?;
+        raw.into_iter().map(TurnRowRaw::into_row).collect()
+    }
+
+    /// How many samples of a run are started, finished and passed, and what the run has cost so
+    /// far (see [`RunProgress`]). Fails with [`ResultsError::RunNotFound`] for an unknown run.
+    pub async fn run_progress(&self, run_id: &str) -> Result<RunProgress, ResultsError> {
+        // The UNIQUE (run_id, task_id, sample_idx, turn) index serves both the grouping and the
+        // lookup of each sample's highest turn.
+        let raw: ProgressRaw = sqlx::query_as(
+            "WITH last AS ( \
+                 SELECT task_id, sample_idx, MAX(turn) AS turn FROM generations \
+                 WHERE run_id = ?1 GROUP BY task_id, sample_idx \
+             ) \
+             SELECT \
+                 EXISTS (SELECT 1 FROM runs WHERE id = ?1) AS run_exists, \
+                 (SELECT COUNT(*) FROM last) AS started, \
+                 (SELECT COUNT(*) FROM last JOIN generations g ON g.run_id = ?1 AND g.task_id = last.task_id \
+                      AND g.sample_idx = last.sample_idx AND g.turn = last.turn \
+                  LEFT JOIN evaluations e ON e.generation_id = g.id \
+                  WHERE e.id IS NOT NULL OR g.error IS NOT NULL) AS finished, \
+                 (SELECT COUNT(*) FROM last JOIN generations g ON g.run_id = ?1 AND g.task_id = last.task_id \
+                      AND g.sample_idx = last.sample_idx AND g.turn = last.turn \
+                  JOIN evaluations e ON e.generation_id = g.id \
+                  WHERE e.outcome = 'passed') AS passed, \
+                 (SELECT COUNT(*) FROM generations WHERE run_id = ?1) AS generations, \
+                 (SELECT TOTAL(cost_usd) FROM generations WHERE run_id = ?1) AS cost_usd",
+        )
+        .bind(run_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(ResultsError::query(format!("reading progress of run {run_id}")))?;
+        if raw.run_exists == 0 {
+            return Err(ResultsError::RunNotFound { id: run_id.to_owned() });
+        }
+        let what = |field: &str| format!("{field} of run {run_id}");
+        Ok(RunProgress {
+            run_id: run_id.to_owned(),
+            samples_started: to_u32(raw.started, || what("started samples"))?,
+            samples_finished: to_u32(raw.finished, || what("finished samples"))?,
+            samples_passed: to_u32(raw.passed, || what("passed samples"))?,
+            generations: to_u32(raw.generations, || what("generations"))?,
+            cost_usd: raw.cost_usd,
+        })
+    }
+
+    /// The cached response for a request key, if one was stored.
+    pub async fn cache_get(&self, key: &str) -> Result<Option<String>, ResultsError> {
+        sqlx::query_scalar("SELECT response_json FROM response_cache WHERE key = ?1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(ResultsError::query(format!("reading the response cache for key {key}")))
+    }
+
+    /// Caches a complete response under a request key. The first response stored for a key wins:
+    /// a later put for the same key (from this or another process) is ignored without error.
+    ///
+    /// `response_json` must be a complete JSON document; an empty or unparsable one fails with
+    /// [`ResultsError::InvalidCacheEntry`] and stores nothing, so a truncated answer is never
+    /// replayed.
+    pub async fn cache_put(&self, key: &str, provider: &str, response_json: &str) -> Result<(), ResultsError> {
+        let reject = |detail: String| ResultsError::InvalidCacheEntry { key: key.to_owned(), detail };
+        if response_json.trim().is_empty() {
+            return Err(reject("the response is empty".to_owned()));
+        }
+        serde_json::from_str::<serde::de::IgnoredAny>(response_json)
+            .map_err(|e| reject(format!("the response is not valid JSON ({e})")))?;
+        sqlx::query("INSERT OR IGNORE INTO response_cache (key, provider, response_json) VALUES (?1, ?2, ?3)")
+            .bind(key)
+            .bind(provider)
+            .bind(response_json)
+            .execute(&self.pool)
+            .await
+            .map_err(ResultsError::query(format!("writing the response cache for key {key}")))?;
+        Ok(())
+    }
+
+    /// Number of cached responses.
+    pub async fn cache_len(&self) -> Result<u64, ResultsError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM response_cache")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(ResultsError::query("counting the response cache"))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// Leaderboard computed from the raw rows (see [`leaderboard_rows`] for the definitions).
     pub async fn leaderboard(&self, q: &LeaderboardQuery) -> Result<Vec<LeaderRow>, ResultsError> {
         let raw: Vec<TurnRaw> = sqlx::query_as(
             "SELECT g.run_id, r.model, r.platform, g.task_id, g.category, g.sample_idx, \
              g.error IS NOT NULL AS has_error, g.prompt_tokens, g.completion_tokens, g.reasoning_tokens, \
-             e.outcome, e.speedup \
+             g.cost_usd, e.outcome, e.speedup \
              FROM generations g JOIN runs r ON r.id = g.run_id \
              LEFT JOIN evaluations e ON e.generation_id = g.id \
              WHERE (?1 IS NULL OR g.run_id = ?1) AND (?2 IS NULL OR r.platform = ?2) \
@@ -271,7 +388,7 @@ impl Store {
         .map_err(ResultsError::query("reading rows for the leaderboard"))?;
 
         // Rows arrive ordered by sample then turn: the last turn of a sample decides its outcome,
-        // every turn adds to its tokens.
+        // every turn adds to its tokens and cost.
         let mut samples: Vec<SampleOutcome> = Vec::new();
         for turn in raw {
             let sample_idx =
@@ -281,6 +398,7 @@ impl Store {
                 turn.completion_tokens.unwrap_or(0),
                 turn.reasoning_tokens.unwrap_or(0),
             );
+            let cost_usd = turn.cost_usd.unwrap_or(0.0);
             match samples.last_mut() {
                 Some(s) if s.run_id == turn.run_id && s.task_id == turn.task_id && s.sample_idx == sample_idx => {
                     s.category = turn.category;
@@ -290,6 +408,7 @@ impl Store {
                     s.prompt_tokens += tokens.0;
                     s.completion_tokens += tokens.1;
                     s.reasoning_tokens += tokens.2;
+                    s.cost_usd += cost_usd;
                 }
                 _ => samples.push(SampleOutcome {
                     run_id: turn.run_id,
@@ -304,10 +423,29 @@ impl Store {
                     prompt_tokens: tokens.0,
                     completion_tokens: tokens.1,
                     reasoning_tokens: tokens.2,
+                    cost_usd,
                 }),
             }
         }
         Ok(leaderboard_rows(&samples, q.by))
+    }
+}
+
+/// Opens the pool, waiting up to [`BUSY_TIMEOUT`] while another connection holds the file.
+///
+/// Switching a new file to WAL takes an exclusive lock that SQLite does not wait for (the busy
+/// timeout does not apply), so another process opening the same new file at that moment makes
+/// the connection fail with "database is locked"; that one is retried after a short pause.
+async fn connect_pool(options: SqliteConnectOptions, location: &str) -> Result<SqlitePool, ResultsError> {
+    let started = Instant::now();
+    loop {
+        match SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options.clone()).await {
+            Ok(pool) => return Ok(pool),
+            Err(cause) if is_busy(&cause) && started.elapsed() < BUSY_TIMEOUT => {
+                tokio::time::sleep(CONNECT_RETRY_PAUSE).await;
+            }
+            Err(cause) => return Err(ResultsError::Open { location: location.to_owned(), cause }),
+        }
     }
 }
 
@@ -337,8 +475,10 @@ async fn insert_all(
     let generation_id = sqlx::query(
         "INSERT INTO generations (run_id, task_id, category, sample_idx, turn, parent_id, prompt, \
          response, reasoning, reasoning_source, extracted_code, prompt_tokens, completion_tokens, \
-         reasoning_tokens, latency_ms, error) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         reasoning_tokens, latency_ms, error, messages_json, feedback, code_diff, cost_usd, \
+         reasoning_tokens_source, finish_reason, attempts, cached) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+         ?21, ?22, ?23, ?24)",
     )
     .bind(&g.run_id)
     .bind(&g.task_id)
@@ -356,6 +496,14 @@ async fn insert_all(
     .bind(g.reasoning_tokens)
     .bind(g.latency_ms)
     .bind(&g.error)
+    .bind(&g.messages_json)
+    .bind(&g.feedback)
+    .bind(&g.code_diff)
+    .bind(g.cost_usd)
+    .bind(&g.reasoning_tokens_source)
+    .bind(&g.finish_reason)
+    .bind(g.attempts)
+    .bind(i64::from(g.cached))
     .execute(&mut **tx)
     .await
     .map_err(InsertError::Generation)?
@@ -408,6 +556,14 @@ async fn insert_all(
         .map_err(InsertError::Evaluation)?;
     }
     Ok(RecordedIds { generation_id, evaluation_id: Some(evaluation_id) })
+}
+
+/// SQLITE_BUSY, in any of its extended forms (the primary code is the low byte).
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -551,8 +707,69 @@ struct TurnRaw {
     prompt_tokens: Option<i64>,
     completion_tokens: Option<i64>,
     reasoning_tokens: Option<i64>,
+    cost_usd: Option<f64>,
     outcome: Option<String>,
     speedup: Option<f64>,
+}
+
+#[derive(FromRow)]
+struct TurnRowRaw {
+    generation_id: i64,
+    turn: i64,
+    parent_id: Option<i64>,
+    prompt: String,
+    response: Option<String>,
+    extracted_code: Option<String>,
+    messages_json: Option<String>,
+    feedback: Option<String>,
+    code_diff: Option<String>,
+    error: Option<String>,
+    cost_usd: Option<f64>,
+    cached: Option<i64>,
+    outcome: Option<String>,
+    reason: Option<String>,
+    speedup: Option<f64>,
+    max_abs_err: Option<f64>,
+    failed_trial: Option<String>,
+    compile_log: Option<String>,
+    report_json: Option<String>,
+}
+
+impl TurnRowRaw {
+    fn into_row(self) -> Result<TurnRow, ResultsError> {
+        let id = self.generation_id;
+        Ok(TurnRow {
+            generation_id: id,
+            turn: to_u32(self.turn, || format!("generations.turn of generation {id}"))?,
+            parent_id: self.parent_id,
+            prompt: self.prompt,
+            response: self.response,
+            extracted_code: self.extracted_code,
+            messages_json: self.messages_json,
+            feedback: self.feedback,
+            code_diff: self.code_diff,
+            error: self.error,
+            cost_usd: self.cost_usd,
+            cached: self.cached.is_some_and(|c| c != 0),
+            outcome: self.outcome,
+            reason: self.reason,
+            speedup: self.speedup,
+            max_abs_err: self.max_abs_err,
+            failed_trial: self.failed_trial,
+            compile_log: self.compile_log,
+            report_json: self.report_json,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct ProgressRaw {
+    run_exists: i64,
+    started: i64,
+    finished: i64,
+    passed: i64,
+    generations: i64,
+    cost_usd: f64,
 }
 
 #[cfg(test)]

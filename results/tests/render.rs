@@ -88,6 +88,7 @@ fn leader(model: &str, group: Option<&str>, k: Option<(u32, f64)>) -> LeaderRow 
         prompt_tokens: 12_345,
         completion_tokens: 678,
         reasoning_tokens: 0,
+        cost_usd: 0.0123,
         runs: 1,
     }
 }
@@ -113,6 +114,7 @@ fn leaderboard_table_has_the_documented_columns() {
             "fast_1",
             "geomean speedup",
             "tokens in/out/reasoning",
+            "cost",
         ]
     );
     assert_eq!(
@@ -132,7 +134,8 @@ fn leaderboard_table_has_the_documented_columns() {
             "50.0%",
             "25.0%",
             "1.83x",
-            "12.3k/678/0"
+            "12.3k/678/0",
+            "$0.0123"
         ]
     );
 }
@@ -149,4 +152,16 @@ fn leaderboard_table_names_k_per_cell_when_rows_differ_and_drops_the_column_when
     let table = leaderboard_table(&[leader("a", Some("t1"), None)], GroupBy::Task);
     assert_eq!(table.headers[2], "task");
     assert!(!table.headers.iter().any(|h| h.starts_with("pass@") && h != "pass@1"));
+}
+
+#[test]
+fn leaderboard_cost_is_in_dollars_and_right_aligned() {
+    let mut free = leader("b", None, None);
+    free.cost_usd = 0.0;
+    let table = leaderboard_table(&[leader("a", None, None), free], GroupBy::Model);
+    assert_eq!(table.headers.last().map(String::as_str), Some("cost"));
+    assert_eq!(table.rows[0].last().map(String::as_str), Some("$0.0123"));
+    assert_eq!(table.rows[1].last().map(String::as_str), Some("$0"));
+    let markdown = render(&table, Format::Markdown);
+    assert!(markdown.lines().nth(1).unwrap().ends_with("| --- | ---: |"), "{markdown}");
 }

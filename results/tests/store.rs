@@ -45,6 +45,14 @@ fn generation(run: &str, task: &str, category: &str, sample_idx: u32, turn: u32)
         reasoning_tokens: Some(10),
         latency_ms: Some(1234.5),
         error: None,
+        messages_json: None,
+        feedback: None,
+        code_diff: None,
+        cost_usd: None,
+        reasoning_tokens_source: None,
+        finish_reason: None,
+        attempts: None,
+        cached: false,
     }
 }
 
@@ -114,7 +122,7 @@ async fn open_creates_the_file_in_wal_mode_and_reopening_is_idempotent() {
     let url = format!("sqlite://{location}");
     let by_url = Store::open(&url).await.unwrap();
     assert_eq!(by_url.list_runs().await.unwrap().len(), 1);
-    assert_eq!(count(location, "_sqlx_migrations").await, 1);
+    assert_eq!(count(location, "_sqlx_migrations").await, 2);
 }
 
 #[tokio::test]

@@ -17,6 +17,21 @@ use kernelsmith_tasks::{SizeName, Task};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Serialises timing on one device: compiles and correctness trials hold it shared, timing holds
+/// it exclusively, so concurrent evaluations never disturb a measurement (issue #3: "timing runs
+/// one at a time per device").
+#[derive(Clone, Debug, Default)]
+pub struct DeviceLock(std::sync::Arc<std::sync::RwLock<()>>);
+
+impl DeviceLock {
+    fn shared(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+    fn exclusive(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+        self.0.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Knobs of one evaluation. Defaults follow DESIGN.md §5.
 #[derive(Clone, Debug)]
 pub struct EvalOptions {
@@ -40,6 +55,8 @@ pub struct EvalOptions {
     pub call_timeout: Duration,
     /// Worker resource limits.
     pub limits: Limits,
+    /// The device this evaluation times on (share one per device across concurrent evaluations).
+    pub device: DeviceLock,
 }
 
 impl Default for EvalOptions {
@@ -55,6 +72,7 @@ impl Default for EvalOptions {
             min_sample: Duration::from_millis(2),
             call_timeout: Duration::from_secs(20),
             limits: Limits::default(),
+            device: DeviceLock::default(),
         }
     }
 }
@@ -119,6 +137,7 @@ pub fn evaluate(
     opts: &EvalOptions,
 ) -> Result<EvalReport, PlatformError> {
     let t0 = Instant::now();
+    let shared = opts.device.shared();
     let report = EvalReport::early(&task.id, platform.name(), opts.size.name(), Outcome::Passed, "");
     let mut cx = Ctx { task, opts, report, t0 };
 
@@ -185,12 +204,14 @@ pub fn evaluate(
     cx.report.max_abs_err = trials.iter().map(|t| t.max_abs_err).reduce(f64::max);
     cx.report.max_rel_err = trials.iter().map(|t| t.max_rel_err).reduce(f64::max);
 
-    // 5. Timing.
-    if let Some(_baseline) = &baseline
-        && let Some((outcome, reason)) = time_pair(&mut cx, &mut worker, dir.path())?
-    {
-        cx.report.worker_log = Some(worker.finish());
-        return Ok(cx.finish(outcome, Some(reason)));
+    // 5. Timing, alone on the device.
+    drop(shared);
+    if baseline.is_some() {
+        let _exclusive = opts.device.exclusive();
+        if let Some((outcome, reason)) = time_pair(&mut cx, &mut worker, dir.path())? {
+            cx.report.worker_log = Some(worker.finish());
+            return Ok(cx.finish(outcome, Some(reason)));
+        }
     }
     let log = worker.finish();
     if !log.trim().is_empty() {
