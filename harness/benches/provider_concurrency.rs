@@ -4,7 +4,8 @@
 //! semaphore). With the latency dominating, 32 in flight should give close to 32× the requests
 //! per second of one.
 //!
-//! `cargo bench -p kernelsmith --bench provider_concurrency`
+//! `cargo bench -p kernelsmith --bench provider_concurrency` (`KS_BENCH_REPEAT=n` sets the answer
+//! length: n × 79 characters, default 8).
 
 #[path = "../src/providers/mod.rs"]
 #[allow(dead_code)]
@@ -79,7 +80,10 @@ async fn measure(p: Arc<dyn Provider>, concurrency: usize, requests: usize) -> R
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
-        let answer = "```c\nvoid k(float* x, int n) { for (int i = 0; i < n; i++) x[i] *= 2.0f; }\n```\n".repeat(std::env::var("KS_BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(8));
+        // ~630 characters streamed in ~90 SSE events; KS_BENCH_REPEAT scales the answer
+        let repeat: usize = std::env::var("KS_BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
+        let answer =
+            "```c\nvoid k(float* x, int n) { for (int i = 0; i < n; i++) x[i] *= 2.0f; }\n```\n".repeat(repeat);
         let mock = MockApi::start(answer).await;
         let opts = ProviderOptions { base_url: Some(mock.base_url.clone()), ..ProviderOptions::default() };
         let p: Arc<dyn Provider> =

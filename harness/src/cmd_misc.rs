@@ -75,7 +75,13 @@ pub async fn diff(cfg: &Config, a: DiffArgs) -> anyhow::Result<()> {
     let store = Store::open(&cfg.db).await?;
     let turns = store.sample_turns(&a.run, &a.task, a.sample).await?;
     if turns.is_empty() {
-        anyhow::bail!("no turns stored for run `{}`, task `{}`, sample {} in {}", a.run, a.task, a.sample, store.location());
+        anyhow::bail!(
+            "no turns stored for run `{}`, task `{}`, sample {} in {}",
+            a.run,
+            a.task,
+            a.sample,
+            store.location()
+        );
     }
     for t in &turns {
         let outcome = t.outcome.as_deref().unwrap_or("generation_error");

@@ -18,7 +18,9 @@ use crate::cmd_eval::human_ns;
 use crate::config::Config;
 use crate::prices::Prices;
 use crate::providers::retry::{RetryPolicy, complete_with_retry};
-use crate::providers::{Completion, CompletionRequest, Message, Provider, ProviderError, ProviderOptions, Role, Sampling, from_spec};
+use crate::providers::{
+    Completion, CompletionRequest, Message, Provider, ProviderError, ProviderOptions, Role, Sampling, from_spec,
+};
 use crate::{parse_size, platforms};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,7 +38,8 @@ use tokio::sync::Semaphore;
 
 /// UTC `YYYYmmdd-HHMMSS` without a date library (civil-from-days, H. Hinnant).
 fn utc_stamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -66,7 +69,11 @@ fn to_evaluation(r: &EvalReport) -> NewEvaluation {
         baseline_median_ns: r.timing.as_ref().map(|t| t.baseline_median_ns),
         compile_ms: r.compile_ms,
         eval_wall_ms: Some(r.wall_ms),
-        samples: r.timing.as_ref().map(|t| t.candidate_ns.iter().copied().zip(t.baseline_ns.iter().copied()).collect()).unwrap_or_default(),
+        samples: r
+            .timing
+            .as_ref()
+            .map(|t| t.candidate_ns.iter().copied().zip(t.baseline_ns.iter().copied()).collect())
+            .unwrap_or_default(),
         report_json: serde_json::to_string(r).unwrap_or_default(),
     }
 }
@@ -98,7 +105,9 @@ fn attempt_from_row(t: &TurnRow) -> Option<Attempt> {
     let timing = parsed.as_ref().and_then(|p| p.get("timing")).filter(|t| !t.is_null());
     let log = match outcome.as_str() {
         "compile_failed" => t.compile_log.clone(),
-        "runtime_error" | "crashed" | "timeout" => parsed.as_ref().and_then(|p| p["worker_log"].as_str().map(String::from)),
+        "runtime_error" | "crashed" | "timeout" => {
+            parsed.as_ref().and_then(|p| p["worker_log"].as_str().map(String::from))
+        }
         _ => None,
     };
     Some(Attempt {
@@ -208,23 +217,20 @@ impl Shared {
     /// One model call, through the response cache. `Ok((completion, cached))`.
     async fn generate(&self, req: &CompletionRequest) -> Result<(Completion, bool), ProviderError> {
         let key = self.cache_key(req);
-        if self.cache_responses {
-            if let Ok(Some(json)) = self.store.cache_get(&key).await {
-                if let Ok(c) = serde_json::from_str::<Completion>(&json) {
+        if self.cache_responses
+            && let Ok(Some(json)) = self.store.cache_get(&key).await
+                && let Ok(c) = serde_json::from_str::<Completion>(&json) {
                     return Ok((c, true));
                 }
-            }
-        }
         let _permit = self.generate.acquire().await.expect("semaphore open");
         if let Some(rate) = &self.rate {
             rate.wait().await;
         }
         let c = complete_with_retry(self.provider.as_ref(), req, &self.retry).await?;
-        if self.cache_responses && (!c.text.trim().is_empty() || c.reasoning.is_some()) {
-            if let Ok(json) = serde_json::to_string(&c) {
+        if self.cache_responses && (!c.text.trim().is_empty() || c.reasoning.is_some())
+            && let Ok(json) = serde_json::to_string(&c) {
                 let _ = self.store.cache_put(&key, &self.provider.id(), &json).await;
             }
-        }
         Ok((c, false))
     }
 }
@@ -250,7 +256,10 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
         None => {
             let facts = platforms::facts(sh.platform.as_ref(), task);
             let prompt = kernelsmith_prompts::render(task, sh.registry.exemplar_for(task), &facts, sh.size)?;
-            let msgs = vec![Message { role: Role::System, content: prompt.system }, Message { role: Role::User, content: prompt.user }];
+            let msgs = vec![
+                Message { role: Role::System, content: prompt.system },
+                Message { role: Role::User, content: prompt.user },
+            ];
             (msgs, None, None, 0u32, None)
         }
         Some(last) => {
@@ -258,8 +267,17 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
                 return Ok(());
             }
             let mut msgs: Vec<Message> = serde_json::from_str(last.messages_json.as_deref().unwrap_or("[]"))
-                .with_context(|| format!("stored conversation of {} sample {sample_idx} turn {} is unreadable", task.id, last.turn))?;
-            let attempt = attempt_from_row(last).unwrap_or(Attempt { outcome: "extract_failed".into(), reason: "no evaluation".into(), log: None, speedup: None, candidate_time: None, baseline_time: None });
+                .with_context(|| {
+                    format!("stored conversation of {} sample {sample_idx} turn {} is unreadable", task.id, last.turn)
+                })?;
+            let attempt = attempt_from_row(last).unwrap_or(Attempt {
+                outcome: "extract_failed".into(),
+                reason: "no evaluation".into(),
+                log: None,
+                speedup: None,
+                candidate_time: None,
+                baseline_time: None,
+            });
             let fb = render_feedback(&attempt, fence)?;
             msgs.push(Message { role: Role::Assistant, content: last.response.clone().unwrap_or_default() });
             msgs.push(Message { role: Role::User, content: fb.clone() });
@@ -271,7 +289,14 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
         if sh.stopping() {
             return Ok(());
         }
-        let req = CompletionRequest { messages: messages.clone(), sampling: sh.sampling.clone(), task_id: task.id.clone(), platform: sh.platform_name.clone(), sample_idx, turn };
+        let req = CompletionRequest {
+            messages: messages.clone(),
+            sampling: sh.sampling.clone(),
+            task_id: task.id.clone(),
+            platform: sh.platform_name.clone(),
+            sample_idx,
+            turn,
+        };
         let mut generation = NewGeneration {
             run_id: sh.run_id.clone(),
             task_id: task.id.clone(),
@@ -311,13 +336,21 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
                 generation.finish_reason = c.finish_reason.clone();
                 generation.attempts = Some(c.attempts as i64);
                 generation.cached = cached;
-                generation.cost_usd = if cached { Some(0.0) } else { sh.prices.cost(&sh.model, c.prompt_tokens, c.completion_tokens) };
+                generation.cost_usd =
+                    if cached { Some(0.0) } else { sh.prices.cost(&sh.model, c.prompt_tokens, c.completion_tokens) };
                 let r = match extract_code(&c.text, lang.fence_tags) {
-                    Err(e) => EvalReport::early(&task.id, sh.platform.name(), sh.size.name(), Outcome::ExtractFailed, e.0),
+                    Err(e) => {
+                        EvalReport::early(&task.id, sh.platform.name(), sh.size.name(), Outcome::ExtractFailed, e.0)
+                    }
                     Ok(code) => {
                         if let Some(prev) = &prev_code {
                             let diff = similar::TextDiff::from_lines(prev.as_str(), code.as_str());
-                            generation.code_diff = Some(diff.unified_diff().context_radius(3).header(&format!("turn {}", turn - 1), &format!("turn {turn}")).to_string());
+                            generation.code_diff = Some(
+                                diff.unified_diff()
+                                    .context_radius(3)
+                                    .header(&format!("turn {}", turn - 1), &format!("turn {turn}"))
+                                    .to_string(),
+                            );
                         }
                         generation.extracted_code = Some(code.clone());
                         prev_code = Some(code.clone());
@@ -341,10 +374,19 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
             }
         }
         let evaluation = report.as_ref().map(to_evaluation);
-        let ids = sh.store.record(&generation, evaluation.as_ref()).await.with_context(|| format!("cannot store {} sample {sample_idx} turn {turn}", task.id))?;
+        let ids = sh
+            .store
+            .record(&generation, evaluation.as_ref())
+            .await
+            .with_context(|| format!("cannot store {} sample {sample_idx} turn {turn}", task.id))?;
 
         let label = report.as_ref().map_or("generation_error".to_string(), |r| r.outcome.as_str().to_string());
-        let last = is_final(report.as_ref().map(|r| r.outcome.as_str()), report.as_ref().and_then(|r| r.speedup), turn, sh.turns);
+        let last = is_final(
+            report.as_ref().map(|r| r.outcome.as_str()),
+            report.as_ref().and_then(|r| r.speedup),
+            turn,
+            sh.turns,
+        );
         {
             let mut t = sh.tally.lock().unwrap();
             t.tokens += generation.prompt_tokens.unwrap_or(0) + generation.completion_tokens.unwrap_or(0);
@@ -356,14 +398,23 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
         }
         let detail = match &report {
             Some(r) if r.outcome == Outcome::Passed => match &r.timing {
-                Some(t) => format!("speedup {:.2}x ({} vs {})", t.speedup, human_ns(t.candidate_median_ns), human_ns(t.baseline_median_ns)),
+                Some(t) => format!(
+                    "speedup {:.2}x ({} vs {})",
+                    t.speedup,
+                    human_ns(t.candidate_median_ns),
+                    human_ns(t.baseline_median_ns)
+                ),
                 None => "correct".into(),
             },
             Some(r) => r.reason.clone().unwrap_or_default().chars().take(140).collect(),
             None => generation.error.clone().unwrap_or_default(),
         };
         let turn_note = if sh.turns > 1 { format!(" turn {turn}") } else { String::new() };
-        sh.log(format!("{} #{sample_idx}{turn_note}: {label}{} — {detail}", task.id, if generation.cached { " (cached)" } else { "" }));
+        sh.log(format!(
+            "{} #{sample_idx}{turn_note}: {label}{} — {detail}",
+            task.id,
+            if generation.cached { " (cached)" } else { "" }
+        ));
         if last {
             sh.bar.inc(1);
         }
@@ -397,7 +448,11 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     for t in &tasks {
         t.check_reference()?;
     }
-    let popts = ProviderOptions { base_url: a.base_url.clone(), timeout: Duration::from_secs_f64(a.request_timeout.max(0.1)), stream: !a.no_stream };
+    let popts = ProviderOptions {
+        base_url: a.base_url.clone(),
+        timeout: Duration::from_secs_f64(a.request_timeout.max(0.1)),
+        stream: !a.no_stream,
+    };
     let provider = from_spec(&a.model, &popts)?;
     let prices = Prices::load(a.prices.as_deref())?;
     let (platform, entry) = platforms::executable(cfg, &a.platform)?;
@@ -419,7 +474,8 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
 
     // Create or resume the run.
     let run_id = a.resume.clone().or(a.run_id.clone()).unwrap_or_else(|| {
-        let model: String = a.model.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        let model: String =
+            a.model.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
         format!("{}-{}", utc_stamp(), model.trim_matches('_'))
     });
     match store.get_run(&run_id).await? {
@@ -436,7 +492,10 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
             eprintln!("resuming run {run_id}");
         }
         None if a.resume.is_some() => {
-            anyhow::bail!("no run `{run_id}` in {} to resume (run ids are printed when `kernelsmith run` starts; is --db the same database?)", store.location())
+            anyhow::bail!(
+                "no run `{run_id}` in {} to resume (run ids are printed when `kernelsmith run` starts; is --db the same database?)",
+                store.location()
+            )
         }
         None => {
             let probe = platform.probe();
@@ -497,7 +556,12 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     let tty = std::io::stderr().is_terminal();
     let bar = if tty {
         let b = ProgressBar::new(total);
-        b.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} samples {msg} (eta {eta})").unwrap());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} samples {msg} (eta {eta})",
+            )
+            .unwrap(),
+        );
         b.set_position(done_before);
         b.enable_steady_tick(Duration::from_millis(200));
         b
@@ -516,14 +580,23 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         tasks,
         size,
         prices,
-        opts: EvalOptions { size, seed: a.seed, time: !a.no_time, device: DeviceLock::default(), ..EvalOptions::default() },
+        opts: EvalOptions {
+            size,
+            seed: a.seed,
+            time: !a.no_time,
+            device: DeviceLock::default(),
+            ..EvalOptions::default()
+        },
         sampling,
         retry: RetryPolicy { max_attempts: a.attempts, ..RetryPolicy::default() },
         turns: a.turns,
         cache_responses: !is_replay,
         generate: Semaphore::new(a.concurrency as usize),
         evaluate: Semaphore::new(cores),
-        rate: a.rpm.filter(|r| *r > 0).map(|r| RateLimiter { interval: Duration::from_secs_f64(60.0 / r as f64), next: tokio::sync::Mutex::new(Instant::now()) }),
+        rate: a.rpm.filter(|r| *r > 0).map(|r| RateLimiter {
+            interval: Duration::from_secs_f64(60.0 / r as f64),
+            next: tokio::sync::Mutex::new(Instant::now()),
+        }),
         interrupts: Arc::clone(&interrupts),
         fatal: Mutex::new(None),
         tally: Mutex::new(Tally::default()),
@@ -590,7 +663,13 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
 }
 
 /// Samples whose last stored turn ends them.
-async fn finished_samples(store: &Store, run_id: &str, tasks: &[Task], samples: u32, turns: u32) -> anyhow::Result<u64> {
+async fn finished_samples(
+    store: &Store,
+    run_id: &str,
+    tasks: &[Task],
+    samples: u32,
+    turns: u32,
+) -> anyhow::Result<u64> {
     let keys = store.finished_keys(run_id).await?;
     let mut n = 0;
     for t in tasks {
@@ -602,11 +681,10 @@ async fn finished_samples(store: &Store, run_id: &str, tasks: &[Task], samples: 
                 continue;
             }
             let rows = store.sample_turns(run_id, &t.id, s).await?;
-            if let Some(last) = rows.last() {
-                if is_final(last.outcome.as_deref(), last.speedup, last.turn, turns) {
+            if let Some(last) = rows.last()
+                && is_final(last.outcome.as_deref(), last.speedup, last.turn, turns) {
                     n += 1;
                 }
-            }
         }
     }
     Ok(n)

@@ -23,14 +23,17 @@ pub struct Prices(BTreeMap<String, Price>);
 impl Prices {
     pub fn parse(text: &str, origin: &str) -> anyhow::Result<Prices> {
         let map: BTreeMap<String, Price> =
-            serde_saphyr::from_str(text).map_err(|e| anyhow::anyhow!("{origin}: {e}")).context("bad price file (expected `model: { input: USD, output: USD }` per line)")?;
+            serde_saphyr::from_str(text)
+                .map_err(|e| anyhow::anyhow!("{origin}: {e}"))
+                .context("bad price file (expected `model: { input: USD, output: USD }` per line)")?;
         Ok(Prices(map))
     }
 
     pub fn load(path: Option<&Path>) -> anyhow::Result<Prices> {
         match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read price file {}", p.display()))?;
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("cannot read price file {}", p.display()))?;
                 Prices::parse(&text, &p.display().to_string())
             }
             None => Prices::parse(DEFAULT_PRICES, "built-in prices.yaml"),
@@ -39,6 +42,8 @@ impl Prices {
 
     /// The price for a model spec: the full spec first, then the bare model name.
     pub fn for_model(&self, spec: &str) -> Option<Price> {
+        // Model parameters (`?thinking=8000`) do not change the price.
+        let spec = spec.split_once('?').map_or(spec, |(s, _)| s);
         self.0.get(spec).or_else(|| spec.split_once(':').and_then(|(_, m)| self.0.get(m))).copied()
     }
 
@@ -58,6 +63,10 @@ mod tests {
         let c = p.cost("openai:gpt-4.1", Some(1_000_000), Some(500_000)).unwrap();
         assert!((c - (2.0 + 4.0)).abs() < 1e-12, "{c}");
         assert_eq!(p.cost("replay:examples/replay", Some(10), Some(10)), None);
+        assert_eq!(
+            p.for_model("anthropic:claude-sonnet-4-5?thinking=8000"),
+            p.for_model("anthropic:claude-sonnet-4-5")
+        );
     }
 
     #[test]

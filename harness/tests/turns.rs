@@ -15,7 +15,20 @@ fn a_mismatch_gets_feedback_and_the_next_turn_is_stored_with_its_parent_and_diff
     std::fs::write(replay.join("cpu/relu.md"), WRONG).unwrap();
     std::fs::write(replay.join("cpu/relu.0.t1.md"), RIGHT).unwrap();
     let model = format!("replay:{}", replay.display());
-    let o = env.run(&["run", "--model", &model, "--platform", "cpu", "--tasks", "relu", "--turns", "3", "--no-time", "--run-id", "t"]);
+    let o = env.run(&[
+        "run",
+        "--model",
+        &model,
+        "--platform",
+        "cpu",
+        "--tasks",
+        "relu",
+        "--turns",
+        "3",
+        "--no-time",
+        "--run-id",
+        "t",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("relu #0 turn 0: mismatch") && err.contains("relu #0 turn 1: passed"), "{err}");
@@ -35,7 +48,20 @@ fn a_mismatch_gets_feedback_and_the_next_turn_is_stored_with_its_parent_and_diff
     assert_eq!(rows[0]["outcomes"]["passed"], 1);
 
     // Re-running adds nothing.
-    let o = env.run(&["run", "--model", &model, "--platform", "cpu", "--tasks", "relu", "--turns", "3", "--no-time", "--run-id", "t"]);
+    let o = env.run(&[
+        "run",
+        "--model",
+        &model,
+        "--platform",
+        "cpu",
+        "--tasks",
+        "relu",
+        "--turns",
+        "3",
+        "--no-time",
+        "--run-id",
+        "t",
+    ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 already done"), "{}", text(&o));
 }
 
@@ -46,7 +72,20 @@ fn every_turn_failing_stops_at_the_turn_limit() {
     std::fs::create_dir_all(replay.join("cpu")).unwrap();
     std::fs::write(replay.join("cpu/relu.md"), WRONG).unwrap();
     let model = format!("replay:{}", replay.display());
-    let o = env.run(&["run", "--model", &model, "--platform", "cpu", "--tasks", "relu", "--turns", "2", "--no-time", "--run-id", "t2"]);
+    let o = env.run(&[
+        "run",
+        "--model",
+        &model,
+        "--platform",
+        "cpu",
+        "--tasks",
+        "relu",
+        "--turns",
+        "2",
+        "--no-time",
+        "--run-id",
+        "t2",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let d = String::from_utf8_lossy(&env.run(&["diff", "--run", "t2", "--task", "relu"]).stdout).into_owned();
     assert!(d.contains("=== turn 0: mismatch") && d.contains("=== turn 1: mismatch") && !d.contains("turn 2"), "{d}");

@@ -194,49 +194,6 @@ fn size_table(task: &Task) -> String {
     t.trim_end().to_string()
 }
 
-#[cfg(test)]
-mod feedback_tests {
-    use super::*;
-
-    fn attempt(outcome: &str) -> Attempt {
-        Attempt { outcome: outcome.into(), reason: "trial cpu#1 (size cpu, seed 7): 3 of 10 elements wrong; first at y[4]".into(), log: None, speedup: None, candidate_time: None, baseline_time: None }
-    }
-
-    #[test]
-    fn mismatch_feedback_carries_the_report() {
-        let f = render_feedback(&attempt("mismatch"), "c").unwrap();
-        assert!(f.contains("results are wrong") && f.contains("first at y[4]") && f.contains("trial cpu#1"), "{f}");
-    }
-
-    #[test]
-    fn compile_feedback_trims_long_logs_keeping_the_first_errors() {
-        let mut a = attempt("compile_failed");
-        a.log = Some((0..500).map(|i| format!("candidate.c:{i}: error: boom {i}")).collect::<Vec<_>>().join("\n"));
-        let f = render_feedback(&a, "c").unwrap();
-        assert!(f.contains("candidate.c:0: error: boom 0") && !f.contains("boom 499") && f.contains("(trimmed)"), "{f}");
-        assert!(f.len() < 6000);
-    }
-
-    #[test]
-    fn slow_but_correct_feedback_states_the_speedup() {
-        let mut a = attempt("passed");
-        a.speedup = Some(0.5);
-        a.candidate_time = Some("2.00 ms".into());
-        a.baseline_time = Some("1.00 ms".into());
-        let f = render_feedback(&a, "c").unwrap();
-        assert!(f.contains("0.50x") && f.contains("2.00 ms") && f.contains("faster"), "{f}");
-    }
-
-    #[test]
-    fn runtime_failures_include_the_worker_log() {
-        let mut a = attempt("crashed");
-        a.reason = "worker killed by SIGSEGV".into();
-        a.log = Some("Segmentation fault".into());
-        let f = render_feedback(&a, "c").unwrap();
-        assert!(f.contains("(crashed)") && f.contains("SIGSEGV") && f.contains("Segmentation fault"), "{f}");
-    }
-}
-
 fn first_paragraph(s: &str) -> String {
     s.trim().split("\n\n").next().unwrap_or("").replace('\n', " ")
 }
@@ -298,4 +255,57 @@ pub fn render(
         system: render("system.j2", SYSTEM_TEMPLATE)?.trim().to_string(),
         user: render("task.j2", TASK_TEMPLATE)?,
     })
+}
+
+#[cfg(test)]
+mod feedback_tests {
+    use super::*;
+
+    fn attempt(outcome: &str) -> Attempt {
+        Attempt {
+            outcome: outcome.into(),
+            reason: "trial cpu#1 (size cpu, seed 7): 3 of 10 elements wrong; first at y[4]".into(),
+            log: None,
+            speedup: None,
+            candidate_time: None,
+            baseline_time: None,
+        }
+    }
+
+    #[test]
+    fn mismatch_feedback_carries_the_report() {
+        let f = render_feedback(&attempt("mismatch"), "c").unwrap();
+        assert!(f.contains("results are wrong") && f.contains("first at y[4]") && f.contains("trial cpu#1"), "{f}");
+    }
+
+    #[test]
+    fn compile_feedback_trims_long_logs_keeping_the_first_errors() {
+        let mut a = attempt("compile_failed");
+        a.log = Some((0..500).map(|i| format!("candidate.c:{i}: error: boom {i}")).collect::<Vec<_>>().join("\n"));
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(
+            f.contains("candidate.c:0: error: boom 0") && !f.contains("boom 499") && f.contains("(trimmed)"),
+            "{f}"
+        );
+        assert!(f.len() < 6000);
+    }
+
+    #[test]
+    fn slow_but_correct_feedback_states_the_speedup() {
+        let mut a = attempt("passed");
+        a.speedup = Some(0.5);
+        a.candidate_time = Some("2.00 ms".into());
+        a.baseline_time = Some("1.00 ms".into());
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(f.contains("0.50x") && f.contains("2.00 ms") && f.contains("faster"), "{f}");
+    }
+
+    #[test]
+    fn runtime_failures_include_the_worker_log() {
+        let mut a = attempt("crashed");
+        a.reason = "worker killed by SIGSEGV".into();
+        a.log = Some("Segmentation fault".into());
+        let f = render_feedback(&a, "c").unwrap();
+        assert!(f.contains("(crashed)") && f.contains("SIGSEGV") && f.contains("Segmentation fault"), "{f}");
+    }
 }

@@ -74,35 +74,29 @@ impl CpuPlatform {
 
 const PREFIX: &str = "";
 
-fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<(bool, String)> {
-    let out_path = std::env::temp_dir().join(format!(
-        "kernelsmith-cc-{}-{}.log",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
-    let log = std::fs::File::create(&out_path)?;
+/// Run the compiler with its output captured in `out_path` (inside the private build folder, so
+/// concurrent compiles never share a log), stopping it after `timeout`.
+fn run_with_timeout(mut cmd: Command, timeout: Duration, out_path: &Path) -> std::io::Result<(bool, String)> {
+    let log = std::fs::File::create(out_path)?;
     let mut child = cmd.stdout(Stdio::from(log.try_clone()?)).stderr(Stdio::from(log)).stdin(Stdio::null()).spawn()?;
     let t0 = Instant::now();
-    let ok = loop {
+    let read = || String::from_utf8_lossy(&std::fs::read(out_path).unwrap_or_default()).into_owned();
+    loop {
         if let Some(status) = child.try_wait()? {
-            break status.success();
+            return Ok((status.success(), read()));
         }
         if t0.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            let mut text = std::fs::read_to_string(&out_path).unwrap_or_default();
+            let mut text = read();
             text.push_str(&format!(
                 "\nkernelsmith: the compiler did not finish within {} s and was stopped\n",
                 timeout.as_secs()
             ));
-            let _ = std::fs::remove_file(&out_path);
             return Ok((false, text));
         }
         std::thread::sleep(Duration::from_millis(5));
-    };
-    let text = String::from_utf8_lossy(&std::fs::read(&out_path).unwrap_or_default()).into_owned();
-    let _ = std::fs::remove_file(&out_path);
-    Ok((ok, text))
+    }
 }
 
 impl Platform for CpuPlatform {
@@ -181,7 +175,10 @@ impl Platform for CpuPlatform {
                 e,
             )
         })?;
-        let tmp = root.join(format!(".build-{key}-{}", std::process::id()));
+        // Unique per compile, not just per process: identical candidates compile concurrently.
+        static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = root.join(format!(".build-{key}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let io = |what: &str, p: &Path, e| PlatformError::io(format!("cannot {what} {}", p.display()), e);
         std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
@@ -201,10 +198,13 @@ impl Platform for CpuPlatform {
             "-Wl,-Bsymbolic",
         ]);
         let t0 = Instant::now();
-        let (ok, log) = run_with_timeout(cmd, self.config.compile_timeout).map_err(|e| PlatformError::Unavailable {
-            platform: "cpu".into(),
-            reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc),
-        })?;
+        let (ok, log) =
+            run_with_timeout(cmd, self.config.compile_timeout, &tmp.join("compiler-output.txt")).map_err(|e| {
+                PlatformError::Unavailable {
+                    platform: "cpu".into(),
+                    reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc),
+                }
+            })?;
         let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
         let _ = std::fs::write(tmp.join("build.log"), &log);
         if !ok {
