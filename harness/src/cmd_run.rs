@@ -219,18 +219,21 @@ impl Shared {
         let key = self.cache_key(req);
         if self.cache_responses
             && let Ok(Some(json)) = self.store.cache_get(&key).await
-                && let Ok(c) = serde_json::from_str::<Completion>(&json) {
-                    return Ok((c, true));
-                }
+            && let Ok(c) = serde_json::from_str::<Completion>(&json)
+        {
+            return Ok((c, true));
+        }
         let _permit = self.generate.acquire().await.expect("semaphore open");
         if let Some(rate) = &self.rate {
             rate.wait().await;
         }
         let c = complete_with_retry(self.provider.as_ref(), req, &self.retry).await?;
-        if self.cache_responses && (!c.text.trim().is_empty() || c.reasoning.is_some())
-            && let Ok(json) = serde_json::to_string(&c) {
-                let _ = self.store.cache_put(&key, &self.provider.id(), &json).await;
-            }
+        if self.cache_responses
+            && (!c.text.trim().is_empty() || c.reasoning.is_some())
+            && let Ok(json) = serde_json::to_string(&c)
+        {
+            let _ = self.store.cache_put(&key, &self.provider.id(), &json).await;
+        }
         Ok((c, false))
     }
 }
@@ -682,9 +685,10 @@ async fn finished_samples(
             }
             let rows = store.sample_turns(run_id, &t.id, s).await?;
             if let Some(last) = rows.last()
-                && is_final(last.outcome.as_deref(), last.speedup, last.turn, turns) {
-                    n += 1;
-                }
+                && is_final(last.outcome.as_deref(), last.speedup, last.turn, turns)
+            {
+                n += 1;
+            }
         }
     }
     Ok(n)

@@ -10,8 +10,7 @@
 //! `rate_limit_error`, `api_error` are retried).
 
 use super::http::{self, Parts, Redactor};
-use super::openai::read_all;
-use super::sse::{SseEvent, SseParser};
+use super::sse::SseEvent;
 use super::{BoxFuture, Completion, CompletionRequest, ModelParams, Provider, ProviderError, ProviderOptions, Role};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde_json::{Value, json};
@@ -104,7 +103,7 @@ impl Anthropic {
             .map_err(|_| ProviderError::BadSpec("the API key contains characters not allowed in a header".into()))?;
         key.set_sensitive(true);
         let accept = if self.opts.stream { "text/event-stream" } else { "application/json" };
-        let mut resp = self
+        let resp = self
             .client
             .post(&self.url)
             .header("x-api-key", key)
@@ -115,50 +114,7 @@ impl Anthropic {
             .send()
             .await
             .map_err(|e| http::send_error(e, &self.url, timeout))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let headers = resp.headers().clone();
-            let body = resp.text().await.unwrap_or_else(|e| format!("<body unreadable: {}>", http::chain(&e)));
-            return Err(http::status_error(status.as_u16(), &headers, &body));
-        }
-        let is_sse = resp
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().contains("text/event-stream"));
-        if !is_sse {
-            let bytes = read_all(&mut resp, timeout).await?;
-            return parse_response(&bytes);
-        }
-        let mut parser = SseParser::new();
-        let mut acc = StreamAcc::default();
-        let mut received = 0usize;
-        loop {
-            match resp.chunk().await {
-                Ok(Some(bytes)) => {
-                    received += bytes.len();
-                    for ev in parser.feed(&bytes) {
-                        if acc.event(&ev)? {
-                            http::drain(&mut resp).await;
-                            return Ok(acc.parts);
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => return Err(http::body_error(e, received, timeout)),
-            }
-        }
-        if let Some(ev) = parser.finish()
-            && acc.event(&ev)?
-        {
-            return Ok(acc.parts);
-        }
-        Err(ProviderError::Truncated(format!(
-            "the stream ended without `message_stop` after {} events ({} characters of text, {} of thinking)",
-            acc.events,
-            acc.parts.text.chars().count(),
-            acc.parts.reasoning.chars().count()
-        )))
+        http::read_response(resp, timeout, StreamAcc::default(), parse_response).await
     }
 }
 
@@ -236,7 +192,20 @@ struct StreamAcc {
     events: usize,
 }
 
-impl StreamAcc {
+impl http::StreamEvents for StreamAcc {
+    fn into_parts(self) -> Parts {
+        self.parts
+    }
+
+    fn truncated(&self) -> String {
+        format!(
+            "the stream ended without `message_stop` after {} events ({} characters of text, {} of thinking)",
+            self.events,
+            self.parts.text.chars().count(),
+            self.parts.reasoning.chars().count()
+        )
+    }
+
     /// Returns true at `message_stop`.
     fn event(&mut self, ev: &SseEvent) -> Result<bool, ProviderError> {
         let data = ev.data.trim();

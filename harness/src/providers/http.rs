@@ -2,9 +2,10 @@
 //! [`ProviderError`]s (with `Retry-After`), secret redaction, and assembling a [`Completion`]
 //! (reasoning from API fields or `<think>` tags, token counts, the empty-response rule).
 
+use super::sse::{SseEvent, SseParser};
 use super::{Completion, ProviderError, ProviderOptions};
 use kernelsmith_prompts::split_reasoning;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Error bodies are trimmed to this many characters.
@@ -333,6 +334,76 @@ pub(super) fn int(v: Option<&serde_json::Value>) -> Option<i64> {
 /// A short excerpt of a payload for a `Malformed` message.
 pub(super) fn excerpt(s: &str) -> String {
     trim_chars(s, 200)
+}
+
+/// How one wire format accumulates a streamed response.
+pub(super) trait StreamEvents {
+    /// Take one event; `Ok(true)` when it was the terminal event (`[DONE]`, `message_stop`).
+    fn event(&mut self, ev: &SseEvent) -> Result<bool, ProviderError>;
+    /// What was accumulated.
+    fn into_parts(self) -> Parts;
+    /// Why a stream that ended before its terminal event is not a response.
+    fn truncated(&self) -> String;
+}
+
+/// The whole body of a non-streamed response.
+pub(super) async fn read_all(resp: &mut reqwest::Response, timeout: Duration) -> Result<Vec<u8>, ProviderError> {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(b)) => out.extend_from_slice(&b),
+            Ok(None) => return Ok(out),
+            Err(e) => return Err(body_error(e, out.len(), timeout)),
+        }
+    }
+}
+
+/// Classify the status, then read a JSON body with `parse` or an SSE stream into `acc`; a stream
+/// that ends without its terminal event is `Truncated`, never a response.
+pub(super) async fn read_response<A: StreamEvents>(
+    mut resp: reqwest::Response,
+    timeout: Duration,
+    mut acc: A,
+    parse: fn(&[u8]) -> Result<Parts, ProviderError>,
+) -> Result<Parts, ProviderError> {
+    let status = resp.status();
+    if !status.is_success() {
+        let headers = resp.headers().clone();
+        let body = resp.text().await.unwrap_or_else(|e| format!("<body unreadable: {}>", chain(&e)));
+        return Err(status_error(status.as_u16(), &headers, &body));
+    }
+    let is_sse = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("text/event-stream"));
+    if !is_sse {
+        let bytes = read_all(&mut resp, timeout).await?;
+        return parse(&bytes);
+    }
+    let mut parser = SseParser::new();
+    let mut received = 0usize;
+    loop {
+        match resp.chunk().await {
+            Ok(Some(bytes)) => {
+                received += bytes.len();
+                for ev in parser.feed(&bytes) {
+                    if acc.event(&ev)? {
+                        drain(&mut resp).await;
+                        return Ok(acc.into_parts());
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(body_error(e, received, timeout)),
+        }
+    }
+    if let Some(ev) = parser.finish()
+        && acc.event(&ev)?
+    {
+        return Ok(acc.into_parts());
+    }
+    Err(ProviderError::Truncated(acc.truncated()))
 }
 
 #[cfg(test)]

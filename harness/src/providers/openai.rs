@@ -10,7 +10,7 @@
 //! is read as a non-streamed response.
 
 use super::http::{self, Parts, Redactor};
-use super::sse::{SseEvent, SseParser};
+use super::sse::SseEvent;
 use super::{BoxFuture, Completion, CompletionRequest, ModelParams, Provider, ProviderError, ProviderOptions};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::{Value, json};
@@ -141,51 +141,8 @@ impl OpenAi {
             v.set_sensitive(true);
             rb = rb.header(AUTHORIZATION, v);
         }
-        let mut resp = rb.send().await.map_err(|e| http::send_error(e, &self.url, timeout))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let headers = resp.headers().clone();
-            let body = resp.text().await.unwrap_or_else(|e| format!("<body unreadable: {}>", http::chain(&e)));
-            return Err(http::status_error(status.as_u16(), &headers, &body));
-        }
-        let is_sse = resp
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().contains("text/event-stream"));
-        if !is_sse {
-            let bytes = read_all(&mut resp, timeout).await?;
-            return parse_response(&bytes);
-        }
-        let mut parser = SseParser::new();
-        let mut acc = StreamAcc::default();
-        let mut received = 0usize;
-        loop {
-            match resp.chunk().await {
-                Ok(Some(bytes)) => {
-                    received += bytes.len();
-                    for ev in parser.feed(&bytes) {
-                        if acc.event(&ev)? {
-                            http::drain(&mut resp).await;
-                            return Ok(acc.parts);
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => return Err(http::body_error(e, received, timeout)),
-            }
-        }
-        if let Some(ev) = parser.finish()
-            && acc.event(&ev)?
-        {
-            return Ok(acc.parts);
-        }
-        Err(ProviderError::Truncated(format!(
-            "the stream ended without `data: [DONE]` after {} events ({} characters of text, {} of reasoning)",
-            acc.events,
-            acc.parts.text.chars().count(),
-            acc.parts.reasoning.chars().count()
-        )))
+        let resp = rb.send().await.map_err(|e| http::send_error(e, &self.url, timeout))?;
+        http::read_response(resp, timeout, StreamAcc::default(), parse_response).await
     }
 }
 
@@ -210,21 +167,6 @@ impl Provider for OpenAi {
 fn is_openai_reasoning_model(model: &str) -> bool {
     let m = model.rsplit('/').next().unwrap_or(model).to_ascii_lowercase();
     ["o1", "o3", "o4", "gpt-5"].iter().any(|p| m.starts_with(p))
-}
-
-/// The whole body of a non-streamed response.
-pub(super) async fn read_all(
-    resp: &mut reqwest::Response,
-    timeout: std::time::Duration,
-) -> Result<Vec<u8>, ProviderError> {
-    let mut out = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(b)) => out.extend_from_slice(&b),
-            Ok(None) => return Ok(out),
-            Err(e) => return Err(http::body_error(e, out.len(), timeout)),
-        }
-    }
 }
 
 fn usage_into(parts: &mut Parts, usage: &Value) {
@@ -296,7 +238,20 @@ struct StreamAcc {
     events: usize,
 }
 
-impl StreamAcc {
+impl http::StreamEvents for StreamAcc {
+    fn into_parts(self) -> Parts {
+        self.parts
+    }
+
+    fn truncated(&self) -> String {
+        format!(
+            "the stream ended without `data: [DONE]` after {} events ({} characters of text, {} of reasoning)",
+            self.events,
+            self.parts.text.chars().count(),
+            self.parts.reasoning.chars().count()
+        )
+    }
+
     /// Returns true at `data: [DONE]`.
     fn event(&mut self, ev: &SseEvent) -> Result<bool, ProviderError> {
         let data = ev.data.trim();
