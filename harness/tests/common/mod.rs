@@ -44,3 +44,8 @@ pub fn text(o: &Output) -> String {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", text(o)))
 }
+
+/// How many tasks the built-in catalogue has (tests must not hard-code it).
+pub fn n_tasks(env: &Env) -> usize {
+    json(&env.run(&["tasks", "list", "--format", "json"])).as_array().unwrap().len()
+}
