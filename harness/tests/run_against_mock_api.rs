@@ -145,7 +145,13 @@ fn requests_per_minute_spaces_requests_out() {
     let mock = MockApi::start_in_background(RELU.to_string());
     let t0 = std::time::Instant::now();
     // 120 requests per minute = one every 0.5 s: four requests need at least 1.5 s.
-    let o = run(&env, &mock, "openai-compatible:ok", "rpm", &["--samples", "4", "--concurrency", "4", "--rpm", "120", "--temperature", "0.5"]);
+    let o = run(
+        &env,
+        &mock,
+        "openai-compatible:ok",
+        "rpm",
+        &["--samples", "4", "--concurrency", "4", "--rpm", "120", "--temperature", "0.5"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(t0.elapsed() >= std::time::Duration::from_millis(1500), "{:?}", t0.elapsed());
     assert_eq!(mock.requests(), 4);

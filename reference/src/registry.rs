@@ -41,6 +41,12 @@ macro_rules! op {
 pub static OPS: &[RefOp] = &[
     op!(activation, relu),
     op!(activation, gelu_erf),
+    op!(activation, gelu_tanh),
+    op!(activation, silu),
+    op!(activation, hardswish),
+    op!(activation, relu6),
+    op!(activation, sigmoid),
+    op!(activation, star_relu),
     op!(reduction, std_softmax_lastdim),
     op!(reduction, sum_reduce),
     op!(normalization, std_layernorm_lastdim),
@@ -51,6 +57,11 @@ pub static OPS: &[RefOp] = &[
     op!(pooling, max_pool2d),
     op!(gating_fusion, eca_channel_attention),
     op!(attention, natten_na1d),
+    op!(pooling, std_global_avg_pool2d),
+    op!(normalization, std_group_norm),
+    op!(normalization, grn_global_response_norm),
+    op!(gating_fusion, se_block_squeeze_excite),
+    op!(scan_recurrence, mamba_selective_scan),
 ];
 
 /// Find an operator by its `<category>::<name>` path.

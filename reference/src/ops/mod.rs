@@ -12,3 +12,4 @@ pub mod matmul;
 pub mod normalization;
 pub mod pooling;
 pub mod reduction;
+pub mod scan_recurrence;

@@ -1,3 +1,9 @@
 //! Elementwise activations.
 pub mod gelu_erf;
+pub mod gelu_tanh;
+pub mod hardswish;
 pub mod relu;
+pub mod relu6;
+pub mod sigmoid;
+pub mod silu;
+pub mod star_relu;

@@ -1,2 +1,3 @@
 //! pooling operators.
 pub mod max_pool2d;
+pub mod std_global_avg_pool2d;

@@ -1,0 +1,2 @@
+//! scan_recurrence operators.
+pub mod mamba_selective_scan;
