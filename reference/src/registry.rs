@@ -57,11 +57,21 @@ pub static OPS: &[RefOp] = &[
     op!(pooling, max_pool2d),
     op!(gating_fusion, eca_channel_attention),
     op!(attention, natten_na1d),
+    op!(convolution, partial_conv3x3),
+    op!(convolution, yolov13_dsconv_bn_silu),
+    op!(convolution, blur_kernel_convolution),
+    op!(pooling, masked_average_pooling),
+    op!(matmul, cosine_kernel_segmentation_logits),
     op!(pooling, std_global_avg_pool2d),
     op!(normalization, std_group_norm),
     op!(normalization, grn_global_response_norm),
     op!(gating_fusion, se_block_squeeze_excite),
     op!(scan_recurrence, mamba_selective_scan),
+    op!(normalization, std_layernorm_channels_nchw),
+    op!(normalization, std_l2_normalize),
+    op!(matmul, std_pointwise_conv2d),
+    op!(resampling_index, std_replication_pad2d),
+    op!(resampling_index, std_interpolate_resize),
 ];
 
 /// Find an operator by its `<category>::<name>` path.

@@ -12,4 +12,5 @@ pub mod matmul;
 pub mod normalization;
 pub mod pooling;
 pub mod reduction;
+pub mod resampling_index;
 pub mod scan_recurrence;

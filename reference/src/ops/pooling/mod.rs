@@ -1,3 +1,4 @@
 //! pooling operators.
+pub mod masked_average_pooling;
 pub mod max_pool2d;
 pub mod std_global_avg_pool2d;
