@@ -7,10 +7,15 @@
 pub mod activation;
 pub mod attention;
 pub mod convolution;
+pub mod fft_spectral;
 pub mod gating_fusion;
+pub mod kernel_methods;
+pub mod loss;
 pub mod matmul;
 pub mod normalization;
 pub mod pooling;
+pub mod quantized;
 pub mod reduction;
 pub mod resampling_index;
 pub mod scan_recurrence;
+pub mod sparse;

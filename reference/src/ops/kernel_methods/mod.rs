@@ -1,0 +1,3 @@
+//! Kernel methods: layers computed through kernel feature maps (random features, kernel sums).
+
+pub mod snnk_random_feature_layer;

@@ -1,0 +1,3 @@
+//! Quantized operators: integer-only arithmetic with fixed-point requantisation.
+
+pub mod int8_pointwise_conv2d_requant;
