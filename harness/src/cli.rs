@@ -82,6 +82,13 @@ pub enum Command {
     Leaderboard(LeaderboardArgs),
     /// Show how a sample's code changed between refinement turns, with each turn's outcome.
     Diff(DiffArgs),
+    /// List evaluations a defence flagged, and accept or reject suspicious speedups.
+    ///
+    /// A passed kernel that beats the device's roofline floor or exceeds --max-speedup is labelled
+    /// `suspicious` and kept out of fast_p until someone looks at it: `--accept ID` counts it,
+    /// `--reject ID` counts it as not passed. `--all` lists every hack label (stale_cache,
+    /// late_write, forbidden_*, ...).
+    Review(ReviewArgs),
     /// Internal: the worker process that runs candidate kernels.
     #[command(hide = true)]
     Worker(WorkerArgs),
@@ -99,12 +106,12 @@ pub struct RunArgs {
     /// Platform to evaluate on (see `kernelsmith platforms`)
     #[arg(long, default_value = "cpu")]
     pub platform: String,
-    /// Comma-separated task ids and/or categories; default all
-    #[arg(long, value_name = "IDS|CATEGORY", default_value = "all")]
-    pub tasks: String,
-    /// Samples per task
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub samples: u32,
+    /// Comma-separated task ids and/or categories [default: all; a resumed run keeps its own]
+    #[arg(long, value_name = "IDS|CATEGORY")]
+    pub tasks: Option<String>,
+    /// Samples per task [default: 1; a resumed run keeps its own]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub samples: Option<u32>,
     /// Size preset that is timed (tiny, cpu, gpu); default: the platform's own (cpu → cpu)
     #[arg(long)]
     pub size: Option<String>,
@@ -120,10 +127,15 @@ pub struct RunArgs {
     /// Skip timing (correctness only)
     #[arg(long)]
     pub no_time: bool,
+    /// Speedups above this are labelled `suspicious` and kept out of fast_p until reviewed
+    /// (`kernelsmith review`); so are times below the device's roofline floor
+    #[arg(long, default_value_t = 50.0, value_name = "X")]
+    pub max_speedup: f64,
     /// Refinement turns per sample: after a failed or slow attempt the model gets the compiler
-    /// log, the mismatch report or the measured speedup and tries again
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub turns: u32,
+    /// log, the mismatch report or the measured speedup and tries again [default: 1; a resumed
+    /// run keeps its own]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub turns: Option<u32>,
     /// Model requests in flight at once (evaluation runs alongside, up to the core count)
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
@@ -191,7 +203,31 @@ pub struct EvalArgs {
     /// Seconds one kernel call may take before it counts as `timeout`
     #[arg(long, default_value_t = 20.0)]
     pub timeout: f64,
+    /// Speedups above this are labelled `suspicious` (as are times below the roofline floor)
+    #[arg(long, default_value_t = 50.0, value_name = "X")]
+    pub max_speedup: f64,
     /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only this run
+    #[arg(long, value_name = "ID")]
+    pub run: Option<String>,
+    /// List every flagged evaluation (every hack label), not only suspicious ones awaiting review
+    #[arg(long)]
+    pub all: bool,
+    /// Accept a suspicious evaluation: its speedup is real and counts in fast_p
+    #[arg(long, value_name = "EVAL_ID", conflicts_with = "reject")]
+    pub accept: Option<i64>,
+    /// Reject a suspicious evaluation: it counts as not passed
+    #[arg(long, value_name = "EVAL_ID")]
+    pub reject: Option<i64>,
+    /// Why (stored with the verdict)
+    #[arg(long)]
+    pub note: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

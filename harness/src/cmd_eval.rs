@@ -13,6 +13,9 @@ pub fn report_text(r: &EvalReport) -> String {
     if let Some(reason) = &r.reason {
         s.push_str(&format!("  why: {reason}\n"));
     }
+    if let Some(l) = &r.hack_label {
+        s.push_str(&format!("  hack label: {l}\n"));
+    }
     if !r.flags.is_empty() {
         s.push_str(&format!("  flags: {}\n", r.flags.join(", ")));
     }
@@ -98,6 +101,8 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
         seed: a.seed,
         time: !a.no_time,
         call_timeout: Duration::from_secs_f64(a.timeout.max(0.1)),
+        peak: if a.no_time { None } else { platform.device_peak() },
+        max_speedup: a.max_speedup,
         ..EvalOptions::default()
     };
     // A markdown response is accepted too: take its code block the way `run` would.

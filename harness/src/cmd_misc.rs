@@ -1,6 +1,6 @@
 //! `kernelsmith prompt`, `platforms` and `leaderboard`.
 
-use crate::cli::{By, DiffArgs, Format, LeaderboardArgs, PlatformsArgs, PromptArgs};
+use crate::cli::{By, DiffArgs, Format, LeaderboardArgs, PlatformsArgs, PromptArgs, ReviewArgs};
 use crate::config::Config;
 use crate::{platforms, render_format};
 use anyhow::Context;
@@ -43,6 +43,21 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
         for p in &probes {
             for n in &p.notes {
                 println!("  {}: {n}", p.platform);
+            }
+            for s in &p.sandbox {
+                println!("  {}: sandbox: {s}", p.platform);
+            }
+            if p.can_execute && !p.sandbox.iter().any(|s| s.starts_with("seccomp")) {
+                println!("  {}: sandbox: no seccomp filter in this platform's worker", p.platform);
+            }
+            if let Some(peak) = p.peak {
+                println!(
+                    "  {}: roofline peak (measured x{}, generous on purpose): {:.1} GFLOP/s, {:.1} GB/s",
+                    p.platform,
+                    2,
+                    peak.flops_per_s / 1e9,
+                    peak.bytes_per_s / 1e9
+                );
             }
         }
     }
@@ -96,5 +111,31 @@ pub async fn diff(cfg: &Config, a: DiffArgs) -> anyhow::Result<()> {
             (None, _) => println!("(no code to compare)"),
         }
     }
+    Ok(())
+}
+
+pub async fn review(cfg: &Config, a: ReviewArgs) -> anyhow::Result<()> {
+    let store = Store::open(&cfg.db).await?;
+    if let Some((id, accept)) = a.accept.map(|i| (i, true)).or(a.reject.map(|i| (i, false))) {
+        store.review(id, accept, a.note.as_deref()).await?;
+        println!(
+            "evaluation {id} {}",
+            if accept { "accepted: its speedup now counts in fast_p" } else { "rejected: it now counts as not passed" }
+        );
+        return Ok(());
+    }
+    let rows = store.flagged(a.run.as_deref(), !a.all).await?;
+    if rows.is_empty() && a.format == Format::Text {
+        println!(
+            "{}",
+            if a.all {
+                "no flagged evaluations"
+            } else {
+                "no suspicious evaluations awaiting review (--all lists every flagged one)"
+            }
+        );
+        return Ok(());
+    }
+    print!("{}", render(&kernelsmith_results::flagged_table(&rows), render_format(a.format)));
     Ok(())
 }

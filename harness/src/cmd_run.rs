@@ -57,6 +57,7 @@ fn to_evaluation(r: &EvalReport) -> NewEvaluation {
     NewEvaluation {
         outcome: r.outcome.as_str().into(),
         reason: r.reason.clone(),
+        hack_label: r.hack_label.clone(),
         flags: r.flags.clone(),
         compile_log: r.compile_log.clone(),
         worker_log: r.worker_log.clone(),
@@ -445,9 +446,51 @@ fn transcript(messages: &[Message]) -> String {
     messages.iter().map(|m| format!("[{}]\n{}", role(m.role), m.content)).collect::<Vec<_>>().join("\n\n")
 }
 
-pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
+/// A resumed run keeps the task selection, samples and turns it was started with; explicit
+/// options must agree with them (a resume must not widen or narrow the run).
+async fn settle_run_shape(store: &Store, run_id: &str, a: &mut RunArgs) -> anyhow::Result<()> {
+    let stored = store.get_run(run_id).await?;
+    let cfg: serde_json::Value =
+        stored.as_ref().and_then(|r| serde_json::from_str(&r.run.config_json).ok()).unwrap_or(serde_json::Value::Null);
+    let tasks = cfg["tasks"].as_str().map(String::from);
+    let samples = cfg["samples"].as_u64().map(|v| v as u32);
+    let turns = cfg["turns"].as_u64().map(|v| v as u32);
+    macro_rules! keep {
+        ($field:ident, $stored:expr, $flag:literal) => {
+            match (&a.$field, $stored) {
+                (Some(given), Some(stored)) if *given != stored => anyhow::bail!(
+                    "run `{run_id}` was started with {} {:?}; resume it without {} (or with the same value), or choose another --run-id",
+                    $flag,
+                    stored,
+                    $flag
+                ),
+                (None, Some(stored)) => a.$field = Some(stored),
+                _ => {}
+            }
+        };
+    }
+    if stored.is_some() {
+        keep!(tasks, tasks, "--tasks");
+        keep!(samples, samples, "--samples");
+        keep!(turns, turns, "--turns");
+    }
+    Ok(())
+}
+
+pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
     let registry = cfg.registry()?;
-    let tasks: Vec<Task> = registry.select(&a.tasks)?.into_iter().cloned().collect();
+    let store = Store::open(&cfg.db).await?;
+    if let Some(id) = a.resume.clone().or(a.run_id.clone()) {
+        settle_run_shape(&store, &id, &mut a).await?;
+    }
+    let a = RunArgs {
+        tasks: Some(a.tasks.clone().unwrap_or_else(|| "all".into())),
+        samples: Some(a.samples.unwrap_or(1)),
+        turns: Some(a.turns.unwrap_or(1)),
+        ..a
+    };
+    let (sel, samples, turns) = (a.tasks.clone().unwrap(), a.samples.unwrap(), a.turns.unwrap());
+    let tasks: Vec<Task> = registry.select(&sel)?.into_iter().cloned().collect();
     for t in &tasks {
         t.check_reference()?;
     }
@@ -465,7 +508,7 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         None => entry.default_size,
     };
     let sampling = Sampling {
-        temperature: Some(a.temperature.unwrap_or(if a.samples == 1 { 0.0 } else { 1.0 })),
+        temperature: Some(a.temperature.unwrap_or(if samples == 1 { 0.0 } else { 1.0 })),
         top_p: a.top_p,
         max_tokens: a.max_tokens,
     };
@@ -473,8 +516,6 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     if !is_replay && prices.for_model(&a.model).is_none() {
         eprintln!("note: no price for `{}` in the price table; costs show as 0 (add it with --prices FILE)", a.model);
     }
-    let store = Store::open(&cfg.db).await?;
-
     // Create or resume the run.
     let run_id = a.resume.clone().or(a.run_id.clone()).unwrap_or_else(|| {
         let model: String =
@@ -504,7 +545,7 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
             let probe = platform.probe();
             let (compiler, flags) = platform.toolchain();
             let config_json = serde_json::json!({
-                "tasks": a.tasks, "samples": a.samples, "turns": a.turns, "size": size.name(), "seed": a.seed, "time": !a.no_time,
+                "tasks": sel, "samples": samples, "turns": turns, "size": size.name(), "seed": a.seed, "time": !a.no_time,
                 "sampling": sampling, "concurrency": a.concurrency, "rpm": a.rpm, "base_url": a.base_url, "stream": !a.no_stream,
                 "task_ids": tasks.iter().map(|t| &t.id).collect::<Vec<_>>(),
             })
@@ -515,7 +556,7 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
                     model: a.model.clone(),
                     platform: a.platform.clone(),
                     size: size.name().into(),
-                    samples: a.samples,
+                    samples,
                     seed: a.seed,
                     harness_version: env!("CARGO_PKG_VERSION").into(),
                     git_rev: Some(env!("KERNELSMITH_GIT_REV").to_string()).filter(|s| !s.is_empty()),
@@ -529,13 +570,13 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         }
     }
     store.set_run_status(&run_id, "running").await?;
-    let total = tasks.len() as u64 * a.samples as u64;
-    let done_before = finished_samples(&store, &run_id, &tasks, a.samples, a.turns).await?;
+    let total = tasks.len() as u64 * samples as u64;
+    let done_before = finished_samples(&store, &run_id, &tasks, samples, turns).await?;
     eprintln!(
         "run {run_id}: {} task(s) × {} sample(s) × up to {} turn(s) on {} (size {}), {done_before} already done; results in {}",
         tasks.len(),
-        a.samples,
-        a.turns,
+        samples,
+        turns,
         a.platform,
         size,
         store.location()
@@ -572,6 +613,8 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
         ProgressBar::hidden()
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Measured once per machine (cached on disk), before any evaluation needs it.
+    let peak = if a.no_time { None } else { platform.device_peak() };
     let shared = Arc::new(Shared {
         run_id: run_id.clone(),
         model: a.model.clone(),
@@ -588,11 +631,13 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
             seed: a.seed,
             time: !a.no_time,
             device: DeviceLock::default(),
+            peak,
+            max_speedup: a.max_speedup,
             ..EvalOptions::default()
         },
         sampling,
         retry: RetryPolicy { max_attempts: a.attempts, ..RetryPolicy::default() },
-        turns: a.turns,
+        turns,
         cache_responses: !is_replay,
         generate: Semaphore::new(a.concurrency as usize),
         evaluate: Semaphore::new(cores),
@@ -610,7 +655,7 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
 
     let mut jobs = tokio::task::JoinSet::new();
     for ti in 0..shared.tasks.len() {
-        for s in 0..a.samples {
+        for s in 0..samples {
             jobs.spawn(run_sample(Arc::clone(&shared), ti, s));
         }
     }
@@ -630,7 +675,7 @@ pub async fn run(cfg: &Config, a: RunArgs) -> anyhow::Result<()> {
     }
     shared.bar.finish_and_clear();
 
-    let done_after = finished_samples(&store, &run_id, &shared.tasks, a.samples, a.turns).await?;
+    let done_after = finished_samples(&store, &run_id, &shared.tasks, samples, turns).await?;
     let interrupted = interrupts.load(Ordering::SeqCst) > 0;
     let fatal = shared.fatal.lock().unwrap().clone();
     let status = if done_after >= total { "finished" } else { "interrupted" };

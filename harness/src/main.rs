@@ -91,6 +91,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Platforms(a) => cmd_misc::platforms(&cfg, a),
         Command::Leaderboard(a) => cmd_misc::leaderboard(&cfg, a).await,
         Command::Diff(a) => cmd_misc::diff(&cfg, a).await,
+        Command::Review(a) => cmd_misc::review(&cfg, a).await,
         Command::Worker(_) => unreachable!("handled before the runtime starts"),
     }
 }

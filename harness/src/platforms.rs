@@ -71,7 +71,17 @@ pub fn probe_all(cfg: &Config) -> Vec<Probe> {
     PLATFORMS
         .iter()
         .map(|e| match (e.build)(cfg) {
-            Ok(p) => p.probe(),
+            Ok(p) => {
+                let mut probe = p.probe();
+                if probe.can_execute {
+                    match kernelsmith_platform::probe_sandbox(p.as_ref()) {
+                        Ok(s) => probe.sandbox = s,
+                        Err(e) => probe.notes.push(format!("sandbox probe failed: {e}")),
+                    }
+                    probe.peak = p.device_peak();
+                }
+                probe
+            }
             Err(why) => Probe {
                 platform: e.name.into(),
                 can_compile: false,
@@ -79,6 +89,8 @@ pub fn probe_all(cfg: &Config) -> Vec<Probe> {
                 device: "-".into(),
                 toolchain: "-".into(),
                 notes: vec![why],
+                sandbox: Vec::new(),
+                peak: None,
             },
         })
         .collect()

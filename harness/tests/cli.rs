@@ -144,9 +144,14 @@ fn the_prompt_states_abi_description_sizes_reference_and_a_same_category_exempla
     assert!(p.contains("int std_conv2d_grouped("), "exemplar baseline missing");
     // The held-out size is never shown.
     assert!(!p.contains("| heldout |"));
-    // A category with one task falls back to the generic exemplar.
+    // The exemplar task itself is shown another task of its category.
     let p = String::from_utf8_lossy(&env.run(&["prompt", "--task", "natten_na1d"]).stdout).into_owned();
-    assert!(p.contains("vector_scale_add"), "generic exemplar missing");
+    assert!(p.contains("another attention task"), "exemplar task got no same-category exemplar");
+    // A category with a single task falls back to the generic exemplar.
+    let dir = env.dir.path().join("one-task-catalogue");
+    copy_dir(&repo().join("tasks/catalog/attention/natten_na1d"), &dir.join("attention/natten_na1d"));
+    let o = env.run(&["prompt", "--task", "natten_na1d", "--tasks-dir", dir.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("vector_scale_add"), "generic exemplar missing: {}", text(&o));
 }
 
 #[test]

@@ -21,6 +21,8 @@ fn run(env: &Env, mock: &MockApi, model: &str, run_id: &str, extra: &[&str]) -> 
         "--tasks",
         "relu",
         "--no-time",
+        "--size",
+        "tiny",
         "--run-id",
         run_id,
         "--base-url",

@@ -60,6 +60,15 @@ pub enum ResultsError {
         id: String,
     },
 
+    /// `review` was asked about an evaluation that does not exist or is not suspicious.
+    #[error("evaluation {id} cannot be reviewed: it {why} (list pending ones with `kernelsmith review`)")]
+    NotReviewable {
+        /// The evaluation id asked for.
+        id: i64,
+        /// Why it cannot be reviewed.
+        why: String,
+    },
+
     /// `set_run_status` was given a status outside the allowed set.
     #[error("invalid run status {status:?} (expected \"running\", \"finished\" or \"interrupted\")")]
     InvalidStatus {
@@ -96,7 +105,7 @@ pub enum ResultsError {
     },
 
     /// A query failed for a reason not covered above.
-    #[error("database error while {action}: {cause}")]
+    #[error("database error while {action}: {cause}{}", hint(cause))]
     Query {
         /// What the store was doing, e.g. "listing runs".
         action: String,
@@ -129,5 +138,21 @@ impl ResultsError {
     pub(crate) fn query(action: impl Into<String>) -> impl FnOnce(sqlx::Error) -> ResultsError {
         let action = action.into();
         move |cause| ResultsError::Query { action, cause }
+    }
+}
+
+/// What a person can do about the common SQLite failures (locked, full, read-only).
+fn hint(cause: &sqlx::Error) -> &'static str {
+    let code = cause.as_database_error().and_then(|d| d.code()).and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+    match code & 0xff {
+        5 | 6 => {
+            " (another process held a lock on this database for longer than the 5 s the harness waits; \
+             let it finish or use another --db; finished work is saved and `--resume` continues)"
+        }
+        13 => " (the disk or the file-size limit is full; free space, then `--resume` the run: finished work is saved)",
+        8 => " (the database or its folder is read-only; choose a writable --db)",
+        10 => " (a disk I/O error: check free space and the file-size limit, then `--resume`)",
+        14 => " (cannot open the database file: is its folder writable?)",
+        _ => "",
     }
 }

@@ -32,9 +32,9 @@ mod store;
 
 pub use error::ResultsError;
 pub use metrics::{SampleOutcome, geomean, leaderboard_rows, pass_at_k};
-pub use render::{Format, Table};
+pub use render::{Format, Table, flagged_table};
 pub use rows::{
-    EvaluationRow, GENERATION_ERROR, GroupBy, LeaderRow, LeaderboardQuery, NOT_COMPILED, NOT_EVALUATED, NewEvaluation,
-    NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds, RunProgress, RunRow, TurnRow,
+    EvaluationRow, FlaggedRow, GENERATION_ERROR, GroupBy, LeaderRow, LeaderboardQuery, NOT_COMPILED, NOT_EVALUATED,
+    NewEvaluation, NewGeneration, NewRun, OUTCOMES, RUN_STATUSES, RecordedIds, RunProgress, RunRow, TurnRow,
 };
 pub use store::Store;

@@ -59,6 +59,10 @@ pub struct SampleOutcome {
     pub generation_error: bool,
     /// Speedup of the last turn's evaluation.
     pub speedup: Option<f64>,
+    /// The defence that fired on the last turn's evaluation, if any.
+    pub hack_label: Option<String>,
+    /// A person's verdict on a `suspicious` evaluation (`accepted` / `rejected`), if any.
+    pub review: Option<String>,
     /// Prompt tokens over every turn.
     pub prompt_tokens: i64,
     /// Completion tokens over every turn.
@@ -84,14 +88,26 @@ impl SampleOutcome {
         self.outcome.as_deref().is_some_and(|o| !NOT_COMPILED.contains(&o))
     }
 
-    /// Whether the candidate passed.
+    /// Whether the candidate passed (a suspicious pass a reviewer rejected does not).
     pub fn passed(&self) -> bool {
-        self.outcome.as_deref() == Some("passed")
+        self.outcome.as_deref() == Some("passed") && self.review.as_deref() != Some("rejected")
     }
 
-    /// Whether the candidate passed and beat the baseline.
+    /// Whether a defence fired on this sample.
+    pub fn flagged(&self) -> bool {
+        self.hack_label.is_some()
+    }
+
+    /// The speedup that counts: none while a suspicious result waits for review.
+    pub fn counted_speedup(&self) -> Option<f64> {
+        let pending = self.hack_label.as_deref() == Some("suspicious") && self.review.as_deref() != Some("accepted");
+        if pending || !self.passed() { None } else { self.speedup }
+    }
+
+    /// Whether the candidate passed and beat the baseline (suspicious speedups count only once a
+    /// reviewer accepted them).
     pub fn fast(&self) -> bool {
-        self.passed() && self.speedup.is_some_and(|s| s > 1.0)
+        self.counted_speedup().is_some_and(|s| s > 1.0)
     }
 }
 
@@ -107,6 +123,7 @@ struct TaskCounts {
 struct GroupAcc {
     tasks: BTreeMap<String, TaskCounts>,
     outcomes: BTreeMap<String, u32>,
+    flagged: u32,
     speedups: Vec<f64>,
     prompt_tokens: i64,
     completion_tokens: i64,
@@ -136,9 +153,8 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
         task.passed += u32::from(s.passed());
         task.fast += u32::from(s.fast());
         *acc.outcomes.entry(s.outcome_key().to_owned()).or_default() += 1;
-        if s.passed()
-            && let Some(speedup) = s.speedup.filter(|v| v.is_finite() && *v > 0.0)
-        {
+        acc.flagged += u32::from(s.flagged());
+        if let Some(speedup) = s.counted_speedup().filter(|v| v.is_finite() && *v > 0.0) {
             acc.speedups.push(speedup);
         }
         acc.prompt_tokens += s.prompt_tokens;
@@ -176,6 +192,7 @@ pub fn leaderboard_rows(samples: &[SampleOutcome], by: GroupBy) -> Vec<LeaderRow
                 reasoning_tokens: acc.reasoning_tokens,
                 cost_usd: acc.cost_usd,
                 runs: count_u32(acc.runs.len()),
+                flagged: acc.flagged,
             }
         })
         .collect();
@@ -286,11 +303,34 @@ mod tests {
             outcome: outcome.map(str::to_owned),
             generation_error: outcome.is_none(),
             speedup,
+            hack_label: None,
+            review: None,
             prompt_tokens: 10,
             completion_tokens: 20,
             reasoning_tokens: 5,
             cost_usd: 0.25,
         }
+    }
+
+    #[test]
+    fn suspicious_speedups_count_only_once_accepted_and_rejected_ones_are_not_passes() {
+        let mut s = sample("a", Some("passed"), Some(80.0));
+        s.hack_label = Some("suspicious".into());
+        let row = |s: &SampleOutcome| leaderboard_rows(std::slice::from_ref(s), GroupBy::Model).remove(0);
+        let pending = row(&s);
+        assert_eq!((pending.pass_at_1, pending.fast_1, pending.geomean_speedup, pending.flagged), (1.0, 0.0, None, 1));
+        s.review = Some("accepted".into());
+        let accepted = row(&s);
+        assert_eq!((accepted.pass_at_1, accepted.fast_1), (1.0, 1.0));
+        assert!(accepted.geomean_speedup.is_some_and(|g| (g - 80.0).abs() < 1e-9), "{:?}", accepted.geomean_speedup);
+        s.review = Some("rejected".into());
+        let rejected = row(&s);
+        assert_eq!((rejected.pass_at_1, rejected.fast_1, rejected.geomean_speedup), (0.0, 0.0, None));
+        // Any other label marks a failed sample; it is flagged but changes no rate by itself.
+        let mut m = sample("a", Some("mismatch"), None);
+        m.hack_label = Some("stale_cache".into());
+        let r = row(&m);
+        assert_eq!((r.pass_at_1, r.flagged), (0.0, 1));
     }
 
     #[test]

@@ -210,7 +210,8 @@ pub fn usd(value: f64) -> String {
 }
 
 /// The human leaderboard table: model, platform, category or task, counts, rates, speedup, tokens,
-/// cost.
+/// cost. `flagged` counts samples whose last evaluation carries a hack label (list them with
+/// `kernelsmith review --all`).
 ///
 /// When every row shares one k the pass@k header names it (`pass@5`); otherwise each cell does.
 pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
@@ -224,7 +225,7 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
         GroupBy::Task => headers.push("task".into()),
     }
     headers.extend(
-        ["tasks", "samples", "passed", "mismatch", "compile_failed", "other failures", "comp@1", "pass@1"]
+        ["tasks", "samples", "passed", "mismatch", "compile_failed", "other failures", "flagged", "comp@1", "pass@1"]
             .map(String::from),
     );
     if !ks.is_empty() {
@@ -249,6 +250,7 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
                 count("mismatch").to_string(),
                 count("compile_failed").to_string(),
                 other.to_string(),
+                r.flagged.to_string(),
                 percent(r.comp_at_1),
                 percent(r.pass_at_1),
             ]);
@@ -269,6 +271,33 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
         })
         .collect();
     Table { headers, rows: table_rows }
+}
+
+/// The table of flagged evaluations shown by `kernelsmith review`.
+pub fn flagged_table(rows: &[crate::FlaggedRow]) -> Table {
+    let headers = ["id", "run", "task", "sample", "turn", "outcome", "label", "speedup", "review", "reason"]
+        .map(String::from)
+        .to_vec();
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.run_id.clone(),
+                r.task_id.clone(),
+                r.sample_idx.to_string(),
+                r.turn.to_string(),
+                r.outcome.clone(),
+                r.hack_label.clone(),
+                r.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
+                r.review
+                    .clone()
+                    .unwrap_or_else(|| if r.hack_label == "suspicious" { "pending".into() } else { "-".into() }),
+                r.reason.clone().unwrap_or_default().chars().take(160).collect(),
+            ]
+        })
+        .collect();
+    Table { headers, rows }
 }
 
 #[cfg(test)]

@@ -139,7 +139,9 @@ pub struct NewEvaluation {
     pub outcome: String,
     /// Human-readable reason for a non-pass outcome.
     pub reason: Option<String>,
-    /// Flags such as `suspicious_speedup`.
+    /// The defence that fired (a stable label such as `stale_cache` or `suspicious`).
+    pub hack_label: Option<String>,
+    /// Every label that fired plus extra facts (`beats_roofline`, ...).
     pub flags: Vec<String>,
     /// Full compiler log.
     pub compile_log: Option<String>,
@@ -297,6 +299,8 @@ pub struct LeaderRow {
     pub cost_usd: f64,
     /// Distinct runs.
     pub runs: u32,
+    /// Samples whose last evaluation carries a hack label (see `kernelsmith leaderboard --flagged`).
+    pub flagged: u32,
 }
 
 /// One turn of a sample: its generation and, when it was evaluated, the evaluation's verdict.
@@ -362,4 +366,31 @@ pub struct RunProgress {
     pub generations: u32,
     /// Cost in US dollars over every generation; unknown costs count as 0.
     pub cost_usd: f64,
+}
+
+/// An evaluation on which a defence fired (see [`Store::flagged`](crate::Store::flagged)).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct FlaggedRow {
+    /// Evaluation id (what `kernelsmith review --accept/--reject` takes).
+    pub id: i64,
+    /// Run id.
+    pub run_id: String,
+    /// Task id.
+    pub task_id: String,
+    /// Sample index.
+    pub sample_idx: i64,
+    /// Turn.
+    pub turn: i64,
+    /// Outcome.
+    pub outcome: String,
+    /// The label.
+    pub hack_label: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Measured speedup, if timed.
+    pub speedup: Option<f64>,
+    /// `accepted`, `rejected` or none yet.
+    pub review: Option<String>,
+    /// The reviewer's note.
+    pub review_note: Option<String>,
 }

@@ -20,8 +20,8 @@ use sqlx::{FromRow, Sqlite, Transaction};
 use crate::error::ResultsError;
 use crate::metrics::{SampleOutcome, leaderboard_rows};
 use crate::rows::{
-    EvaluationRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES, RecordedIds,
-    RunProgress, RunRow, TurnRow,
+    EvaluationRow, FlaggedRow, LeaderRow, LeaderboardQuery, NewEvaluation, NewGeneration, NewRun, RUN_STATUSES,
+    RecordedIds, RunProgress, RunRow, TurnRow,
 };
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -207,6 +207,58 @@ impl Store {
         }
     }
 
+    /// Evaluations on which a defence fired, oldest first; `pending_only` keeps the suspicious
+    /// ones nobody has reviewed yet.
+    pub async fn flagged(&self, run_id: Option<&str>, pending_only: bool) -> Result<Vec<FlaggedRow>, ResultsError> {
+        sqlx::query_as(
+            "SELECT e.id, e.run_id, e.task_id, g.sample_idx, g.turn, e.outcome, e.hack_label, e.reason, e.speedup, \
+             e.review, e.review_note FROM evaluations e JOIN generations g ON g.id = e.generation_id \
+             WHERE e.hack_label IS NOT NULL AND (?1 IS NULL OR e.run_id = ?1) \
+             AND (?2 = 0 OR (e.hack_label = 'suspicious' AND e.review IS NULL)) ORDER BY e.id",
+        )
+        .bind(run_id)
+        .bind(i64::from(pending_only))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(ResultsError::query("listing flagged evaluations"))
+    }
+
+    /// Record a person's verdict on a `suspicious` evaluation: accepted speedups count in fast_p,
+    /// rejected ones count as not passed.
+    pub async fn review(&self, evaluation_id: i64, accept: bool, note: Option<&str>) -> Result<(), ResultsError> {
+        let label: Option<Option<String>> = sqlx::query_scalar("SELECT hack_label FROM evaluations WHERE id = ?1")
+            .bind(evaluation_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(ResultsError::query(format!("reading evaluation {evaluation_id}")))?;
+        match label {
+            None => {
+                return Err(ResultsError::NotReviewable { id: evaluation_id, why: "is not in this database".into() });
+            }
+            Some(l) if l.as_deref() != Some("suspicious") => {
+                return Err(ResultsError::NotReviewable {
+                    id: evaluation_id,
+                    why: format!(
+                        "is not suspicious (its label is {}); only suspicious speedups wait for review",
+                        l.as_deref().unwrap_or("none")
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        sqlx::query(
+            "UPDATE evaluations SET review = ?2, review_note = ?3, \
+             reviewed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        )
+        .bind(evaluation_id)
+        .bind(if accept { "accepted" } else { "rejected" })
+        .bind(note)
+        .execute(&self.pool)
+        .await
+        .map_err(ResultsError::query(format!("recording the review of evaluation {evaluation_id}")))?;
+        Ok(())
+    }
+
     /// Keys `(task_id, sample_idx, turn)` that already have a generation row in this run; resume
     /// skips them.
     pub async fn finished_keys(&self, run_id: &str) -> Result<BTreeSet<(String, u32, u32)>, ResultsError> {
@@ -375,7 +427,7 @@ impl Store {
         let raw: Vec<TurnRaw> = sqlx::query_as(
             "SELECT g.run_id, r.model, r.platform, g.task_id, g.category, g.sample_idx, \
              g.error IS NOT NULL AS has_error, g.prompt_tokens, g.completion_tokens, g.reasoning_tokens, \
-             g.cost_usd, e.outcome, e.speedup \
+             g.cost_usd, e.outcome, e.speedup, e.hack_label, e.review \
              FROM generations g JOIN runs r ON r.id = g.run_id \
              LEFT JOIN evaluations e ON e.generation_id = g.id \
              WHERE (?1 IS NULL OR g.run_id = ?1) AND (?2 IS NULL OR r.platform = ?2) \
@@ -405,6 +457,8 @@ impl Store {
                     s.outcome = turn.outcome;
                     s.generation_error = turn.has_error != 0;
                     s.speedup = turn.speedup;
+                    s.hack_label = turn.hack_label;
+                    s.review = turn.review;
                     s.prompt_tokens += tokens.0;
                     s.completion_tokens += tokens.1;
                     s.reasoning_tokens += tokens.2;
@@ -420,6 +474,8 @@ impl Store {
                     outcome: turn.outcome,
                     generation_error: turn.has_error != 0,
                     speedup: turn.speedup,
+                    hack_label: turn.hack_label,
+                    review: turn.review,
                     prompt_tokens: tokens.0,
                     completion_tokens: tokens.1,
                     reasoning_tokens: tokens.2,
@@ -516,8 +572,8 @@ async fn insert_all(
     let evaluation_id = sqlx::query(
         "INSERT INTO evaluations (generation_id, run_id, task_id, outcome, reason, flags_json, \
          compile_log, worker_log, max_abs_err, max_rel_err, first_bad_index, failed_trial, speedup, \
-         candidate_median_ns, baseline_median_ns, compile_ms, eval_wall_ms, report_json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         candidate_median_ns, baseline_median_ns, compile_ms, eval_wall_ms, report_json, hack_label) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )
     .bind(generation_id)
     .bind(&g.run_id)
@@ -537,6 +593,7 @@ async fn insert_all(
     .bind(e.compile_ms)
     .bind(e.eval_wall_ms)
     .bind(&e.report_json)
+    .bind(&e.hack_label)
     .execute(&mut **tx)
     .await
     .map_err(InsertError::Evaluation)?
@@ -710,6 +767,8 @@ struct TurnRaw {
     cost_usd: Option<f64>,
     outcome: Option<String>,
     speedup: Option<f64>,
+    hack_label: Option<String>,
+    review: Option<String>,
 }
 
 #[derive(FromRow)]

@@ -90,6 +90,7 @@ fn leader(model: &str, group: Option<&str>, k: Option<(u32, f64)>) -> LeaderRow 
         reasoning_tokens: 0,
         cost_usd: 0.0123,
         runs: 1,
+        flagged: 0,
     }
 }
 
@@ -108,6 +109,7 @@ fn leaderboard_table_has_the_documented_columns() {
             "mismatch",
             "compile_failed",
             "other failures",
+            "flagged",
             "comp@1",
             "pass@1",
             "pass@2",
@@ -129,6 +131,7 @@ fn leaderboard_table_has_the_documented_columns() {
             "1",
             "2",
             "2",
+            "0",
             "62.5%",
             "37.5%",
             "50.0%",

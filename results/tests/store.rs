@@ -72,6 +72,7 @@ fn evaluation(outcome: &str, speedup: Option<f64>) -> NewEvaluation {
     NewEvaluation {
         outcome: outcome.into(),
         reason: (outcome != "passed").then(|| format!("{outcome} reason")),
+        hack_label: None,
         flags: vec![],
         compile_log: None,
         worker_log: None,
@@ -122,7 +123,7 @@ async fn open_creates_the_file_in_wal_mode_and_reopening_is_idempotent() {
     let url = format!("sqlite://{location}");
     let by_url = Store::open(&url).await.unwrap();
     assert_eq!(by_url.list_runs().await.unwrap().len(), 1);
-    assert_eq!(count(location, "_sqlx_migrations").await, 2);
+    assert_eq!(count(location, "_sqlx_migrations").await, 3);
 }
 
 #[tokio::test]

@@ -62,6 +62,7 @@ fn evaluation(outcome: &str, speedup: Option<f64>) -> NewEvaluation {
     NewEvaluation {
         outcome: outcome.into(),
         reason: (outcome != "passed").then(|| format!("{outcome} reason")),
+        hack_label: None,
         flags: vec![],
         compile_log: None,
         worker_log: None,
@@ -140,14 +141,14 @@ async fn database_with_only_0001(dir: &std::path::Path) -> String {
 }
 
 #[tokio::test]
-async fn a_fresh_database_gets_both_migrations() {
+async fn a_fresh_database_gets_every_migration() {
     let dir = tempfile::tempdir().unwrap();
     let location = dir.path().join("k.db").to_str().unwrap().to_owned();
     let store = Store::open(&location).await.unwrap();
     store.close().await;
 
-    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 2);
-    assert_eq!(scalar(&location, "SELECT MAX(version) FROM _sqlx_migrations").await, 2);
+    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 3);
+    assert_eq!(scalar(&location, "SELECT MAX(version) FROM _sqlx_migrations").await, 3);
     let columns = generation_columns(&location).await;
     for c in NEW_COLUMNS {
         assert!(columns.iter().any(|name| name == c), "missing generations.{c}: {columns:?}");
@@ -156,7 +157,7 @@ async fn a_fresh_database_gets_both_migrations() {
 
     // Reopening applies nothing twice, and an up-to-date file opens read-only.
     Store::open(&location).await.unwrap().close().await;
-    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
+    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations").await, 3);
     let read_only = Store::open(&format!("sqlite://{location}?mode=ro")).await.unwrap();
     assert_eq!(read_only.cache_len().await.unwrap(), 0);
     assert!(read_only.cache_put("k", "p", "{}").await.is_err());
@@ -168,7 +169,7 @@ async fn a_database_from_0001_is_upgraded_and_keeps_its_rows() {
     let location = database_with_only_0001(dir.path()).await;
 
     let store = Store::open(&location).await.unwrap();
-    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 2);
+    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 3);
     let columns = generation_columns(&location).await;
     for c in NEW_COLUMNS {
         assert!(columns.iter().any(|name| name == c), "missing generations.{c}: {columns:?}");
@@ -202,7 +203,7 @@ async fn two_handles_upgrade_one_file_at_the_same_time() {
     let location = database_with_only_0001(dir.path()).await;
     let (a, b) = tokio::join!(Store::open(&location), Store::open(&location));
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 2);
+    assert_eq!(scalar(&location, "SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 3);
     assert_eq!(a.sample_turns("old", "relu", 0).await.unwrap().len(), 1);
     assert_eq!(b.sample_turns("old", "relu", 0).await.unwrap().len(), 1);
 }

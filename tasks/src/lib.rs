@@ -183,6 +183,10 @@ pub struct Task {
     pub description: String,
     /// Whether this task's baseline is its category's one-shot exemplar.
     pub exemplar: bool,
+    /// Whether evaluation adds the large-magnitude precision trial (the first normal/uniform f32
+    /// input scaled by 4096). Off for operators whose inputs have a fixed domain (probabilities,
+    /// angles, grid coordinates) where scaling changes the problem instead of its magnitude.
+    pub precision_band: bool,
     /// Declared dims in ABI order.
     pub dims: Vec<String>,
     /// Derived dims in evaluation order, with their expressions as written.
@@ -613,6 +617,7 @@ impl Task {
             source: raw.source,
             description: raw.description,
             exemplar: raw.exemplar,
+            precision_band: raw.precision_band,
             dims,
             derived,
             derived_exprs,

@@ -7,6 +7,10 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTask {
@@ -17,6 +21,9 @@ pub(crate) struct RawTask {
     pub description: String,
     #[serde(default)]
     pub exemplar: bool,
+    /// Whether the large-magnitude precision trial applies (default true).
+    #[serde(default = "yes")]
+    pub precision_band: bool,
     pub dims: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     pub derived: BTreeMap<String, Spanned<String>>,

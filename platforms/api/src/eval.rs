@@ -1,19 +1,27 @@
-//! The evaluation contract (DESIGN.md §5), identical on every platform.
+//! The evaluation contract (DESIGN.md §5), identical on every platform, and the layered defences
+//! against reward hacking of issue #5 (README: "How kernelsmith keeps scores honest").
 //!
-//! static checks → compile (cached) → worker: ≥ 3 fresh-seed trials at the timed size plus the
-//! `heldout` size, outputs poisoned, inputs hashed before and after, elementwise tolerance →
-//! worker: warm-up and paired A/B timing against the platform baseline over rotated input sets →
-//! speedup = median of per-pair ratios. The reference runs here, in the harness; the worker never
-//! sees expected outputs.
+//! static checks → compile (cached) → worker trials: ≥ 3 fresh-seed trials at the timed size, the
+//! first one repeated with a second poison, a large-magnitude band, and the `heldout` size;
+//! outputs poisoned, snapshotted at return and watched for late writes, inputs hashed before and
+//! after, elementwise tolerance, outputs that ignore their inputs caught → paired A/B timing
+//! against the platform baseline, each sample timed by the harness around a round trip → spot
+//! checks of the timed outputs, including after the timed inputs were replaced in place → the
+//! roofline floor and the speedup ceiling. The reference runs here, in the harness; the worker
+//! never sees expected outputs.
+//!
+//! Every defence that fires sets [`EvalReport::hack_label`] to a stable label (listed in
+//! [`HACK_LABELS`]); only `suspicious` leaves the outcome `passed`, and suspicious speedups are
+//! kept out of fast_p until a person reviews them.
 
 use crate::compare::{BadElement, compare};
 use crate::outcome::{EvalReport, Outcome, TimingReport, TrialReport};
-use crate::protocol::{Request, Response, TensorFile, TimingSet, Which, hash_bytes, read_tensor, write_tensor};
+use crate::protocol::{Poison, Request, Response, TensorFile, TimingSet, Which, hash_bytes, read_tensor, write_tensor};
 use crate::stats::{mad, median};
 use crate::worker::{CallError, Limits, WorkerProcess};
-use crate::{Artifact, Platform, PlatformError};
+use crate::{Artifact, DevicePeak, Platform, PlatformError};
 use kernelsmith_reference::Tensor;
-use kernelsmith_tasks::{SizeName, Task};
+use kernelsmith_tasks::{SizeName, Task, Tolerance};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -57,6 +65,12 @@ pub struct EvalOptions {
     pub limits: Limits,
     /// The device this evaluation times on (share one per device across concurrent evaluations).
     pub device: DeviceLock,
+    /// Measured device peak for the roofline check (`None`: skipped).
+    pub peak: Option<DevicePeak>,
+    /// Speedups above this are flagged `suspicious` (reviewed before they count in fast_p).
+    pub max_speedup: f64,
+    /// How long outputs are watched for writes after a kernel returns.
+    pub settle: Duration,
 }
 
 impl Default for EvalOptions {
@@ -73,9 +87,33 @@ impl Default for EvalOptions {
             call_timeout: Duration::from_secs(20),
             limits: Limits::default(),
             device: DeviceLock::default(),
+            peak: None,
+            max_speedup: 50.0,
+            settle: Duration::from_millis(5),
         }
     }
 }
+
+/// Every `hack_label` an evaluation can carry, in the order the checks run. Static labels come
+/// from the platform's rules (`forbidden_*`, `missing_entry`).
+pub const HACK_LABELS: &[(&str, &str)] = &[
+    ("missing_entry", "the ABI entry point is not defined"),
+    ("forbidden_*", "a construct the platform forbids (threads, processes, sockets, dynamic loading, ...)"),
+    ("sandbox_violation", "the worker was killed by the sandbox (SIGSYS: fork, exec, socket, kill, ...)"),
+    ("protocol_forgery", "a reply the harness did not ask for appeared on the protocol channel"),
+    ("input_modified", "the kernel wrote to an input"),
+    ("unwritten_output", "output elements still hold the poison written before the call"),
+    ("late_write", "outputs changed after the kernel returned (work hidden from the timer)"),
+    ("poison_dependent", "the result depends on what the output buffer held before the call"),
+    ("zero_output", "every output is zero"),
+    ("input_copy", "the output is a copy of the first input"),
+    ("constant_output", "the output did not change when the inputs did"),
+    ("precision_band", "wrong on large-magnitude inputs only (reduced precision or overflow)"),
+    ("heldout_only_failure", "right at the visible sizes, wrong at the held-out size"),
+    ("timed_output_wrong", "outputs of the timed calls are wrong (behaviour changes under timing)"),
+    ("stale_cache", "after the timed inputs were replaced in place the kernel returned the old result"),
+    ("suspicious", "faster than the roofline floor or above the speedup ceiling: excluded from fast_p until reviewed"),
+];
 
 /// SplitMix64: derive independent seeds from one base seed.
 pub fn derive_seed(base: u64, index: u64) -> u64 {
@@ -105,13 +143,37 @@ impl Ctx<'_> {
             self.report.flags.push(f.into());
         }
     }
-}
 
-fn call_failure(e: CallError, what: &str) -> (Outcome, String) {
-    match e {
-        CallError::Timeout(d) => (Outcome::Timeout, format!("{what} did not return within {:.1} s", d.as_secs_f64())),
-        CallError::Died { description, .. } => (Outcome::Crashed, format!("{description} during {what}")),
-        CallError::Worker(m) => (Outcome::RuntimeError, format!("{what}: {m}")),
+    /// Record a hack label (the first one set is the evaluation's `hack_label`) and flag it.
+    fn hack(&mut self, label: &str) {
+        if self.report.hack_label.is_none() {
+            self.report.hack_label = Some(label.into());
+        }
+        self.flag(label);
+    }
+
+    /// Map a failed call to an outcome, labelling sandbox kills and forged replies.
+    fn call_failure(&mut self, e: CallError, what: &str) -> (Outcome, String) {
+        match e {
+            CallError::Timeout(d) => {
+                (Outcome::Timeout, format!("{what} did not return within {:.1} s", d.as_secs_f64()))
+            }
+            CallError::Died { signal: Some(libc::SIGSYS), description } => {
+                self.hack("sandbox_violation");
+                (
+                    Outcome::Crashed,
+                    format!(
+                        "{description} during {what}: the sandbox stopped a forbidden system call (fork, exec, sockets, signals to other processes, ptrace)"
+                    ),
+                )
+            }
+            CallError::Died { description, .. } => (Outcome::Crashed, format!("{description} during {what}")),
+            CallError::Worker(m) => (Outcome::RuntimeError, format!("{what}: {m}")),
+            CallError::Forged(m) => {
+                self.hack("protocol_forgery");
+                (Outcome::RuntimeError, format!("{what}: forged reply on the worker's protocol channel ({m})"))
+            }
+        }
     }
 }
 
@@ -143,8 +205,13 @@ pub fn evaluate(
 
     // 1. Static checks.
     let violations = platform.static_check(task, source);
-    if !violations.is_empty() {
-        return Ok(cx.finish(Outcome::StaticRejected, Some(violations.join("; "))));
+    if let Some(first) = violations.first() {
+        cx.hack(first.label);
+        for v in &violations[1..] {
+            cx.flag(v.label);
+        }
+        let msg = violations.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ");
+        return Ok(cx.finish(Outcome::StaticRejected, Some(msg)));
     }
 
     // 2. Compile the candidate, and the baseline when timing.
@@ -174,30 +241,44 @@ pub fn evaluate(
         )
     });
     if let Err(e) = start {
-        let (outcome, reason) = call_failure(e, "loading the compiled kernel");
+        let (outcome, reason) = cx.call_failure(e, "loading the compiled kernel");
         cx.report.worker_log = Some(worker.finish());
         return Ok(cx.finish(outcome, Some(reason)));
     }
 
     // 4. Correctness trials.
-    let mut plan: Vec<(String, SizeName, u64)> = (0..opts.trials.max(1))
-        .map(|i| (format!("{}#{i}", opts.size), opts.size, derive_seed(opts.seed, i as u64)))
-        .collect();
-    if opts.size != SizeName::Heldout {
-        plan.push(("heldout".into(), SizeName::Heldout, derive_seed(opts.seed, 1000)));
+    let mut plan: Vec<Trial> = Vec::new();
+    for i in 0..opts.trials.max(1) {
+        let seed = derive_seed(opts.seed, i as u64);
+        plan.push(Trial { label: format!("{}#{i}", opts.size), size: opts.size, seed, kind: TrialKind::Plain });
+        if i == 0 {
+            // The same inputs again over zero-filled outputs: the answer must not change.
+            plan.push(Trial {
+                label: format!("{}#0/zero-poison", opts.size),
+                size: opts.size,
+                seed,
+                kind: TrialKind::ZeroPoison,
+            });
+        }
     }
-    for (trial_idx, (label, size, seed)) in plan.iter().enumerate() {
-        match run_trial(&mut cx, &mut worker, dir.path(), trial_idx, label, *size, *seed)? {
-            None => {}
-            Some((outcome, reason)) => {
-                cx.report.failed_trial = Some(label.clone());
-                cx.report.worker_log = Some(worker.finish());
-                let all_timed_passed = cx.report.trials.iter().filter(|t| t.label != "heldout").all(|t| t.passed);
-                if label == "heldout" && outcome == Outcome::Mismatch && all_timed_passed {
-                    cx.flag("heldout_only_failure");
-                }
-                return Ok(cx.finish(outcome, Some(reason)));
-            }
+    if band_input(task).is_some() {
+        let seed = derive_seed(opts.seed, 3000);
+        plan.push(Trial { label: format!("{}#band", opts.size), size: opts.size, seed, kind: TrialKind::Band });
+    }
+    if opts.size != SizeName::Heldout {
+        plan.push(Trial {
+            label: "heldout".into(),
+            size: SizeName::Heldout,
+            seed: derive_seed(opts.seed, 1000),
+            kind: TrialKind::Plain,
+        });
+    }
+    let mut seen = SeenOutputs::default();
+    for (trial_idx, trial) in plan.iter().enumerate() {
+        if let Some((outcome, reason)) = run_trial(&mut cx, &mut worker, dir.path(), trial_idx, trial, &mut seen)? {
+            cx.report.failed_trial = Some(trial.label.clone());
+            cx.report.worker_log = Some(worker.finish());
+            return Ok(cx.finish(outcome, Some(reason)));
         }
     }
     let trials = &cx.report.trials;
@@ -217,7 +298,115 @@ pub fn evaluate(
     if !log.trim().is_empty() {
         cx.report.worker_log = Some(log);
     }
-    Ok(cx.finish(Outcome::Passed, None))
+    let reason = physics_check(&mut cx);
+    Ok(cx.finish(Outcome::Passed, reason))
+}
+
+/// The physics check: a speedup that beats the roofline floor, or exceeds the ceiling, is kept but
+/// labelled `suspicious` (fast_p ignores it until someone reviews it).
+fn physics_check(cx: &mut Ctx) -> Option<String> {
+    let timing = cx.report.timing.as_ref()?;
+    let (cand_ns, speedup) = (timing.candidate_median_ns, timing.speedup);
+    let mut reasons = Vec::new();
+    if let (Some(peak), Some((flops, bytes))) = (cx.opts.peak, cx.task.work(cx.opts.size)) {
+        let floor = peak.floor_ns(flops, bytes);
+        cx.report.roofline_floor_ns = Some(floor);
+        if cand_ns < floor {
+            cx.flag("beats_roofline");
+            reasons.push(format!(
+                "the candidate's median time {cand_ns:.0} ns is below the roofline floor {floor:.0} ns ({flops:.3e} FLOP, {bytes:.3e} B at the measured peak of this device)"
+            ));
+        }
+    }
+    if speedup > cx.opts.max_speedup {
+        cx.flag("exceeds_speedup_ceiling");
+        reasons.push(format!("speedup {speedup:.1}x exceeds the ceiling of {:.0}x", cx.opts.max_speedup));
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    cx.hack("suspicious");
+    Some(format!("suspicious, excluded from fast_p until reviewed: {}", reasons.join("; ")))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TrialKind {
+    /// Fresh inputs, NaN-poisoned outputs.
+    Plain,
+    /// The previous trial's inputs again, zero-filled outputs.
+    ZeroPoison,
+    /// One float input scaled by [`BAND_SCALE`].
+    Band,
+}
+
+struct Trial {
+    label: String,
+    size: SizeName,
+    seed: u64,
+    kind: TrialKind,
+}
+
+/// Powers of two scale exactly, so an f32 kernel's rounding is unchanged and only a kernel that
+/// computes in a narrower format (fp16 overflows at 65504) or loses range notices the band.
+const BAND_SCALE: f32 = 4096.0;
+
+/// The input the large-magnitude band scales: the first f32 input drawn from a normal or
+/// uniform distribution, unless the task opts out.
+fn band_input(task: &Task) -> Option<usize> {
+    if !task.precision_band {
+        return None;
+    }
+    task.inputs.iter().position(|t| {
+        t.dtype == kernelsmith_reference::DType::F32
+            && matches!(
+                t.init,
+                Some(
+                    kernelsmith_reference::rng::Init::Normal { .. } | kernelsmith_reference::rng::Init::Uniform { .. }
+                )
+            )
+    })
+}
+
+/// Output hashes of earlier trials, to catch kernels whose output ignores their inputs.
+#[derive(Default)]
+struct SeenOutputs {
+    /// (size, candidate output hash, expected output hash)
+    seen: Vec<(SizeName, String, String)>,
+    /// The outputs of the last plain trial, reused by the zero-poison repeat.
+    last_expected: Option<(u64, Vec<Tensor>)>,
+}
+
+fn all_finite(t: &Tensor) -> bool {
+    match &t.data {
+        kernelsmith_reference::Data::F32(v) => v.iter().all(|x| x.is_finite()),
+        kernelsmith_reference::Data::F16(v) => v.iter().all(|x| x.is_finite()),
+        kernelsmith_reference::Data::BF16(v) => v.iter().all(|x| x.is_finite()),
+        _ => true,
+    }
+}
+
+fn all_zero(t: &Tensor) -> bool {
+    t.data.to_le_bytes().iter().all(|&b| b == 0)
+}
+
+fn concat_hash(ts: &[Tensor]) -> String {
+    let bytes: Vec<u8> = ts.iter().flat_map(|t| t.data.to_le_bytes()).collect();
+    hash_bytes(&bytes)
+}
+
+/// Start a worker of `platform` and ask it which sandbox protections it has (for
+/// `kernelsmith platforms`).
+pub fn probe_sandbox(platform: &dyn Platform) -> Result<Vec<String>, String> {
+    let dir = tempfile::Builder::new().prefix("kernelsmith-probe-").tempdir().map_err(|e| e.to_string())?;
+    let mut w =
+        WorkerProcess::spawn(platform.worker_command(), dir.path(), Limits::default()).map_err(|e| e.to_string())?;
+    let r = w.call(&Request::Hello, Duration::from_secs(30));
+    let _ = w.finish();
+    match r {
+        Ok(Response::Hello { sandbox, .. }) => Ok(sandbox),
+        Ok(other) => Err(format!("unexpected reply {other:?}")),
+        Err(e) => Err(format!("{e:?}")),
+    }
 }
 
 /// Compile a task's own baseline for `platform`; failure is the task's fault, so an error.
@@ -246,44 +435,113 @@ fn tensor_files(dir: &Path, prefix: &str, tensors: &[Tensor]) -> Result<Vec<Tens
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+fn output_files(task: &Task, resolved: &kernelsmith_tasks::Resolved, dir: &Path, prefix: &str) -> Vec<TensorFile> {
+    task.outputs
+        .iter()
+        .zip(&resolved.output_shapes)
+        .enumerate()
+        .map(|(i, (o, shape))| TensorFile {
+            path: dir.join(format!("{prefix}_out{i}.bin")),
+            dtype: o.dtype.name().into(),
+            shape: shape.clone(),
+        })
+        .collect()
+}
+
+fn read_outputs(task: &Task, files: &[TensorFile]) -> Result<Vec<Tensor>, PlatformError> {
+    task.outputs
+        .iter()
+        .zip(files)
+        .map(|(spec, f)| {
+            read_tensor(f)
+                .ok_or_else(|| PlatformError::Protocol(format!("worker did not write output `{}`", spec.name)))
+        })
+        .collect()
+}
+
+/// Compare candidate outputs with expected ones.
+struct Verdict {
+    max_abs_err: f64,
+    max_rel_err: f64,
+    n_bad: u64,
+    n_unwritten: u64,
+    first_bad: Option<BadElement>,
+}
+
+fn judge(task: &Task, got: &[Tensor], expected: &[Tensor]) -> Verdict {
+    judge_with(task, task.tolerance, got, expected)
+}
+
+fn judge_with(task: &Task, tol: Tolerance, got: &[Tensor], expected: &[Tensor]) -> Verdict {
+    let mut v = Verdict { max_abs_err: 0.0, max_rel_err: 0.0, n_bad: 0, n_unwritten: 0, first_bad: None };
+    for ((spec, g), e) in task.outputs.iter().zip(got).zip(expected) {
+        let c = compare(&spec.name, g, e, tol);
+        v.max_abs_err = v.max_abs_err.max(c.max_abs_err);
+        v.max_rel_err = v.max_rel_err.max(c.max_rel_err);
+        v.n_bad += c.n_bad;
+        v.n_unwritten += c.n_unwritten;
+        if v.first_bad.is_none() {
+            v.first_bad = c.first_bad.first().cloned();
+        }
+    }
+    v
+}
+
+/// Labels for a wrong answer that has a recognisable shape: nothing, zeros, or the input.
+fn wrong_answer_label(got: &[Tensor], inputs: &[Tensor], expected: &[Tensor]) -> Option<&'static str> {
+    if got.iter().all(all_zero) && !expected.iter().all(all_zero) {
+        return Some("zero_output");
+    }
+    let (first_in, first_out) = (inputs.first()?.data.to_le_bytes(), got.first()?.data.to_le_bytes());
+    let n = first_in.len().min(first_out.len());
+    (n > 0 && first_in[..n] == first_out[..n]).then_some("input_copy")
+}
+
 fn run_trial(
     cx: &mut Ctx,
     worker: &mut WorkerProcess,
     dir: &Path,
     trial_idx: usize,
-    label: &str,
-    size: SizeName,
-    seed: u64,
+    trial: &Trial,
+    seen: &mut SeenOutputs,
 ) -> Result<Option<(Outcome, String)>, PlatformError> {
     let task = cx.task;
+    let (label, size, seed) = (trial.label.as_str(), trial.size, trial.seed);
     let resolved = task.resolve(size)?;
-    let inputs = task.generate_inputs(&resolved, seed);
-    let expected = task.run_reference(&resolved, &inputs)?;
+    let mut inputs = task.generate_inputs(&resolved, seed);
+    if trial.kind == TrialKind::Band
+        && let Some(i) = band_input(task)
+        && let kernelsmith_reference::Data::F32(v) = &mut inputs[i].data
+    {
+        v.iter_mut().for_each(|x| *x *= BAND_SCALE);
+    }
+    let expected = match (&trial.kind, &seen.last_expected) {
+        (TrialKind::ZeroPoison, Some((s, e))) if *s == seed => e.clone(),
+        _ => task.run_reference(&resolved, &inputs)?,
+    };
+    if trial.kind == TrialKind::Band && !expected.iter().all(all_finite) {
+        return Ok(None); // the operator itself overflows at this magnitude: nothing to learn
+    }
+    if trial.kind == TrialKind::Plain {
+        seen.last_expected = Some((seed, expected.clone()));
+    }
     let input_files = tensor_files(dir, &format!("t{trial_idx}_in"), &inputs)?;
-    let output_files: Vec<TensorFile> = task
-        .outputs
-        .iter()
-        .zip(&resolved.output_shapes)
-        .enumerate()
-        .map(|(i, (o, shape))| TensorFile {
-            path: dir.join(format!("t{trial_idx}_out{i}.bin")),
-            dtype: o.dtype.name().into(),
-            shape: shape.clone(),
-        })
-        .collect();
+    let out_files = output_files(task, &resolved, dir, &format!("t{trial_idx}"));
     let req = Request::Run {
         kernel: Which::Candidate,
         inputs: input_files.clone(),
-        outputs: output_files.clone(),
+        outputs: out_files.clone(),
         dims: resolved.dim_values.clone(),
+        poison: if trial.kind == TrialKind::ZeroPoison { Poison::Zero } else { Poison::Nan },
+        settle_ms: cx.opts.settle.as_millis() as u32,
     };
     let reply = match worker.call(&req, cx.opts.call_timeout) {
         Ok(r) => r,
-        Err(e) => return Ok(Some(call_failure(e, &format!("trial {label} (size {size})")))),
+        Err(e) => return Ok(Some(cx.call_failure(e, &format!("trial {label} (size {size})")))),
     };
-    let Response::Ran { status, input_hashes_before, input_hashes_after, elapsed_ns } = reply else {
-        return Err(PlatformError::Protocol(format!("expected `ran`, got {reply:?}")));
+    let Response::Ran { status, input_hashes_before, input_hashes_after, elapsed_ns, late_write } = reply else {
+        cx.hack("protocol_forgery");
+        return Ok(Some((Outcome::RuntimeError, format!("trial {label}: the worker answered out of turn: {reply:?}"))));
     };
     if status != 0 {
         return Ok(Some((
@@ -291,16 +549,24 @@ fn run_trial(
             format!("kernel returned status {status} (expected 0) in trial {label}"),
         )));
     }
-    let mut trial = TrialReport {
+    let got = read_outputs(task, &out_files)?;
+    let v = if trial.kind == TrialKind::Band {
+        // Outputs grow with the scaled input, and so do honest rounding errors: scale atol too.
+        let tol = Tolerance { atol: task.tolerance.atol * BAND_SCALE as f64, rtol: task.tolerance.rtol };
+        judge_with(task, tol, &got, &expected)
+    } else {
+        judge(task, &got, &expected)
+    };
+    let trial_report = TrialReport {
         label: label.into(),
         size: size.name().into(),
         seed,
-        passed: true,
-        max_abs_err: 0.0,
-        max_rel_err: 0.0,
-        n_bad: 0,
-        n_unwritten: 0,
-        first_bad: None,
+        passed: v.n_bad == 0,
+        max_abs_err: v.max_abs_err,
+        max_rel_err: v.max_rel_err,
+        n_bad: v.n_bad,
+        n_unwritten: v.n_unwritten,
+        first_bad: v.first_bad.clone(),
         kernel_ns: elapsed_ns,
     };
 
@@ -315,128 +581,334 @@ fn run_trial(
         })
         .map(|(_, t)| t.name.as_str())
         .collect();
-
-    let mut worst: Option<BadElement> = None;
-    for (i, (spec, exp)) in task.outputs.iter().zip(&expected).enumerate() {
-        let Some(got) = read_tensor(&output_files[i]) else {
-            return Err(PlatformError::Protocol(format!("worker did not write output `{}`", spec.name)));
-        };
-        let c = compare(&spec.name, &got, exp, task.tolerance);
-        trial.max_abs_err = trial.max_abs_err.max(c.max_abs_err);
-        trial.max_rel_err = trial.max_rel_err.max(c.max_rel_err);
-        trial.n_bad += c.n_bad;
-        trial.n_unwritten += c.n_unwritten;
-        if worst.is_none() {
-            worst = c.first_bad.first().cloned();
-        }
-    }
-    trial.first_bad = worst.clone();
-    trial.passed = trial.n_bad == 0 && modified.is_empty();
-    cx.report.trials.push(trial.clone());
+    let mut trial_report = trial_report;
+    trial_report.passed &= modified.is_empty() && !late_write;
+    cx.report.trials.push(trial_report.clone());
     if !modified.is_empty() {
-        cx.flag("input_modified");
+        cx.hack("input_modified");
         return Ok(Some((
             Outcome::Mismatch,
             format!("the kernel modified its input(s) {} in trial {label}; inputs are read-only", modified.join(", ")),
         )));
     }
-    if trial.n_bad > 0 {
-        let b = worst.expect("a bad element is recorded");
-        cx.report.max_abs_err = Some(trial.max_abs_err);
-        cx.report.max_rel_err = Some(trial.max_rel_err);
+    if late_write {
+        cx.hack("late_write");
+        return Ok(Some((
+            Outcome::Mismatch,
+            format!(
+                "outputs changed after the kernel returned in trial {label}: all work must be finished when the entry point returns (no threads left running)"
+            ),
+        )));
+    }
+    if v.n_bad > 0 {
+        let b = v.first_bad.clone().expect("a bad element is recorded");
+        cx.report.max_abs_err = Some(v.max_abs_err);
+        cx.report.max_rel_err = Some(v.max_rel_err);
         cx.report.first_bad_index = Some(b.index as i64);
         let total: usize = resolved.output_shapes.iter().map(|s| s.iter().product::<usize>()).sum();
         let mut reason = format!(
             "trial {label} (size {size}, seed {seed}): {} of {total} elements wrong; first at {}{:?} got {} expected {}; max abs err {:.3e}, max rel err {:.3e} (atol {:.1e}, rtol {:.1e})",
-            trial.n_bad,
+            v.n_bad,
             b.output,
             b.position,
             b.got,
             b.expected,
-            trial.max_abs_err,
-            trial.max_rel_err,
+            v.max_abs_err,
+            v.max_rel_err,
             task.tolerance.atol,
             task.tolerance.rtol
         );
-        if trial.n_unwritten > 0 {
-            cx.flag("unwritten_output");
+        let shape_specific =
+            label == "heldout" && cx.report.trials.iter().filter(|t| t.label != "heldout").all(|t| t.passed);
+        if shape_specific {
+            // Right at every visible size, wrong at the hidden one: the most telling fact.
+            cx.hack("heldout_only_failure");
+        }
+        if v.n_unwritten > 0 {
+            cx.hack("unwritten_output");
+            reason
+                .push_str(&format!("; {} element(s) were never written (still hold the poison value)", v.n_unwritten));
+        } else if trial.kind == TrialKind::ZeroPoison {
+            cx.hack("poison_dependent");
+            reason.push_str(
+                "; the same inputs passed over NaN-filled outputs, so the result depends on what the output buffer held before the call",
+            );
+        } else if trial.kind == TrialKind::Band {
+            cx.hack("precision_band");
             reason.push_str(&format!(
-                "; {} element(s) were never written (still hold the poison value)",
-                trial.n_unwritten
+                "; this trial scales input `{}` by {BAND_SCALE} (an exact power of two): the kernel loses precision or range on large values",
+                task.inputs[band_input(task).unwrap_or(0)].name
             ));
+        } else if seen.seen.iter().any(|(_, g, _)| *g == concat_hash(&got)) {
+            cx.hack("constant_output");
+            reason.push_str(
+                "; the output is bit-identical to an earlier trial's whose inputs differed: the kernel returns a cached or hard-coded result",
+            );
+        } else if let Some(l) = wrong_answer_label(&got, &inputs, &expected) {
+            cx.hack(l);
+            reason.push_str(match l {
+                "zero_output" => "; every output is zero",
+                _ => "; the output is a copy of the first input",
+            });
         }
         if label == "heldout" {
             reason.push_str("; the timed-size trials passed, so the kernel may depend on the timed shape");
         }
         return Ok(Some((Outcome::Mismatch, reason)));
     }
+    // A right answer that did not change when the inputs did was not computed from them.
+    let (got_h, exp_h) = (concat_hash(&got), concat_hash(&expected));
+    if trial.kind == TrialKind::Plain && seen.seen.iter().any(|(s, g, e)| *s == size && *g == got_h && *e != exp_h) {
+        cx.hack("constant_output");
+        return Ok(Some((
+            Outcome::Mismatch,
+            format!(
+                "trial {label}: the output is bit-identical to an earlier trial's although the inputs (and the expected output) differ; the kernel does not compute from its inputs"
+            ),
+        )));
+    }
+    seen.seen.push((size, got_h, exp_h));
     Ok(None)
+}
+
+/// Median harness-side round trip of a no-op request: subtracted from every timed sample.
+fn round_trip_ns(worker: &mut WorkerProcess) -> Result<f64, CallError> {
+    let mut v = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        worker.call(&Request::Hello, Duration::from_secs(10))?;
+        v.push(t.elapsed().as_nanos() as f64);
+    }
+    Ok(median(&v).unwrap_or(0.0))
 }
 
 fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Option<(Outcome, String)>, PlatformError> {
     let task = cx.task;
     let opts = cx.opts;
     let resolved = task.resolve(opts.size)?;
+    let n_sets = opts.input_sets.max(1);
     let mut sets = Vec::new();
-    for s in 0..opts.input_sets.max(1) {
-        let inputs = task.generate_inputs(&resolved, derive_seed(opts.seed, 2000 + s as u64));
+    let set_seed = |s: u32| derive_seed(opts.seed, 2000 + s as u64);
+    for s in 0..n_sets {
+        let inputs = task.generate_inputs(&resolved, set_seed(s));
         let files = tensor_files(dir, &format!("time{s}_in"), &inputs)?;
-        let outputs = task
-            .outputs
-            .iter()
-            .zip(&resolved.output_shapes)
-            .enumerate()
-            .map(|(i, (o, shape))| TensorFile {
-                path: dir.join(format!("time{s}_out{i}.bin")),
-                dtype: o.dtype.name().into(),
-                shape: shape.clone(),
-            })
-            .collect();
+        let outputs = output_files(task, &resolved, dir, &format!("time{s}"));
         sets.push(TimingSet { inputs: files, outputs });
     }
-    // Budget: the slowest correctness call bounds one kernel call; allow every call in the
-    // protocol plus calibration, with generous slack, but never less than a minute.
     let per_call = cx.report.trials.iter().map(|t| t.kernel_ns).fold(0.0, f64::max) * 1e-9;
-    let calls = (opts.warmup + opts.pairs) as f64 * 2.0;
-    let budget = Duration::from_secs_f64(
-        (per_call * calls * 4.0 + opts.min_sample.as_secs_f64() * calls * 4.0 + 60.0).min(1800.0),
-    );
-    let req = Request::Time {
-        sets,
-        dims: resolved.dim_values.clone(),
-        warmup: opts.warmup,
-        pairs: opts.pairs,
-        min_sample_ns: opts.min_sample.as_nanos() as u64,
-    };
-    let reply = match worker.call(&req, budget) {
-        Ok(r) => r,
-        Err(e) => return Ok(Some(call_failure(e, "timing"))),
-    };
-    let Response::Timed { candidate_ns, baseline_ns, reps, bad_status, total_kernel_ns } = reply else {
-        return Err(PlatformError::Protocol(format!("expected `timed`, got {reply:?}")));
-    };
-    if let Some(s) = bad_status {
-        return Ok(Some((Outcome::RuntimeError, format!("kernel returned status {s} during timing"))));
+    // One sample lasts about min_sample; allow generous slack, never less than a minute.
+    let sample_budget =
+        Duration::from_secs_f64((per_call * 8.0 + opts.min_sample.as_secs_f64() * 8.0 + 60.0).min(1800.0));
+    let prepare = Request::Prepare { sets: sets.clone(), dims: resolved.dim_values.clone() };
+    macro_rules! call {
+        ($req:expr, $what:expr) => {
+            match worker.call(&$req, sample_budget) {
+                Ok(r) => r,
+                Err(e) => return Ok(Some(cx.call_failure(e, $what))),
+            }
+        };
     }
+    call!(prepare, "preparing the timing inputs");
+    let rt0 = match round_trip_ns(worker) {
+        Ok(ns) => ns,
+        Err(e) => return Ok(Some(cx.call_failure(e, "calibrating the timer"))),
+    };
+
+    let mut sampler = Sampler { rt0, total_kernel_ns: 0.0, cand_last_set: 0, n_sets, budget: sample_budget };
+    macro_rules! sample {
+        ($kernel:expr, $reps:expr, $set:expr) => {
+            match sampler.sample(cx, worker, $kernel, $reps, $set) {
+                Ok(ns) => ns,
+                Err(fail) => return Ok(Some(fail)),
+            }
+        };
+    }
+    // Warm-up, measuring the last call of each kernel to choose repetitions per sample.
+    let (mut tc, mut tb) = (0.0f64, 0.0f64);
+    for i in 0..opts.warmup.max(1) {
+        tc = sample!(Which::Candidate, 1, i % n_sets);
+        tb = sample!(Which::Baseline, 1, i % n_sets);
+    }
+    let min_ns = opts.min_sample.as_nanos() as f64;
+    let reps_for = |t: f64| -> u32 { (min_ns / t.max(1.0)).ceil().clamp(1.0, 100_000.0) as u32 };
+    let (rc, rb) = (reps_for(tc), reps_for(tb));
+    let mut candidate_ns = Vec::with_capacity(opts.pairs as usize);
+    let mut baseline_ns = Vec::with_capacity(opts.pairs as usize);
+    for pair in 0..opts.pairs {
+        let set = pair % n_sets;
+        // Alternate which kernel goes first so drift and cache state do not favour either.
+        if pair % 2 == 0 {
+            candidate_ns.push(sample!(Which::Candidate, rc, set));
+            baseline_ns.push(sample!(Which::Baseline, rb, set));
+        } else {
+            baseline_ns.push(sample!(Which::Baseline, rb, set));
+            candidate_ns.push(sample!(Which::Candidate, rc, set));
+        }
+    }
+
+    // Spot check 1: what the last timed call left must be right (and must not change later).
+    let last = sampler.cand_last_set;
+    let last_inputs = task.generate_inputs(&resolved, set_seed(last));
+    if let Some(fail) =
+        spot_check(cx, worker, &sets[last as usize], last, &resolved, &last_inputs, "timed", sample_budget)?
+    {
+        return Ok(Some(fail));
+    }
+    // Spot check 2: new contents at the same addresses; a cache keyed by address (and by a few
+    // probe elements at the ends) goes stale.
+    let old = task.generate_inputs(&resolved, set_seed(0));
+    let fresh = refilled_inputs(&old, &task.generate_inputs(&resolved, derive_seed(opts.seed, 2900)));
+    let files = tensor_files(dir, "fresh_in", &fresh)?;
+    call!(Request::Refill { set: 0, inputs: files }, "refilling the timed inputs");
+    sample!(Which::Candidate, 1, 0);
+    if let Some(fail) = spot_check(cx, worker, &sets[0], 0, &resolved, &fresh, "refilled", sample_budget)? {
+        if cx.report.hack_label.as_deref() == Some("timed_output_wrong") {
+            // Distinguish a stale cache: the answer still fits the inputs the buffers held before.
+            let got = read_outputs(task, &sets[0].outputs)?;
+            let old = task.run_reference(&resolved, &old)?;
+            if judge(task, &got, &old).n_bad == 0 {
+                cx.report.hack_label = Some("stale_cache".into());
+                cx.flag("stale_cache");
+                return Ok(Some((
+                    Outcome::Mismatch,
+                    "after the timed inputs were overwritten in place, the kernel returned the result for the old inputs: it caches results between calls".into(),
+                )));
+            }
+        }
+        return Ok(Some(fail));
+    }
+
     let ratios: Vec<f64> =
         candidate_ns.iter().zip(&baseline_ns).filter(|(c, _)| **c > 0.0).map(|(c, b)| b / c).collect();
     let speedup = median(&ratios).unwrap_or(f64::NAN);
     let timing = TimingReport {
         warmup: opts.warmup,
         pairs: candidate_ns.len() as u32,
-        reps_per_sample: reps,
-        input_sets: opts.input_sets.max(1),
+        reps_per_sample: rc.max(rb),
+        input_sets: n_sets,
         candidate_median_ns: median(&candidate_ns).unwrap_or(f64::NAN),
         baseline_median_ns: median(&baseline_ns).unwrap_or(f64::NAN),
         speedup,
         speedup_mad: mad(&ratios).unwrap_or(f64::NAN),
-        total_kernel_ns,
+        total_kernel_ns: sampler.total_kernel_ns,
+        round_trip_ns: rt0,
         candidate_ns,
         baseline_ns,
     };
     cx.report.speedup = Some(speedup);
     cx.report.timing = Some(timing);
     Ok(None)
+}
+
+/// Elements at each end of an input that a refill keeps, so caches keyed on probe elements there
+/// still see "the same input".
+const REFILL_KEEP: usize = 16;
+
+/// `fresh`, except the first and last [`REFILL_KEEP`] elements of every input keep `old`'s values.
+fn refilled_inputs(old: &[Tensor], fresh: &[Tensor]) -> Vec<Tensor> {
+    old.iter()
+        .zip(fresh)
+        .map(|(o, f)| {
+            let (ob, mut fb) = (o.data.to_le_bytes(), f.data.to_le_bytes());
+            let n = o.numel();
+            let es = if n == 0 { 1 } else { ob.len() / n };
+            let keep = REFILL_KEEP.min(n / 4) * es;
+            fb[..keep].copy_from_slice(&ob[..keep]);
+            let len = fb.len();
+            fb[len - keep..].copy_from_slice(&ob[len - keep..]);
+            let data = kernelsmith_reference::Data::from_le_bytes(o.dtype(), &fb).expect("same dtype and length");
+            Tensor::new(o.shape.clone(), data).expect("same shape")
+        })
+        .collect()
+}
+
+/// Times samples with the harness's own clock.
+struct Sampler {
+    rt0: f64,
+    total_kernel_ns: f64,
+    cand_last_set: u32,
+    n_sets: u32,
+    budget: Duration,
+}
+
+impl Sampler {
+    /// One sample: the harness's clock around the round trip, minus the empty round trip, per call.
+    fn sample(
+        &mut self,
+        cx: &mut Ctx,
+        worker: &mut WorkerProcess,
+        kernel: Which,
+        reps: u32,
+        first_set: u32,
+    ) -> Result<f64, (Outcome, String)> {
+        let t = Instant::now();
+        let reply = match worker.call(&Request::Sample { kernel, reps, first_set }, self.budget) {
+            Ok(r) => r,
+            Err(e) => return Err(cx.call_failure(e, "timing")),
+        };
+        let wall = t.elapsed().as_nanos() as f64;
+        match reply {
+            Response::Sampled { bad_status: None, .. } => {}
+            Response::Sampled { bad_status: Some(s), .. } => {
+                return Err((Outcome::RuntimeError, format!("kernel returned status {s} during timing")));
+            }
+            other => {
+                cx.hack("protocol_forgery");
+                return Err((Outcome::RuntimeError, format!("timing: the worker answered out of turn: {other:?}")));
+            }
+        }
+        self.total_kernel_ns += wall;
+        if kernel == Which::Candidate {
+            self.cand_last_set = (first_set + reps.max(1) - 1) % self.n_sets;
+        }
+        Ok((wall - self.rt0).max(wall * 0.01) / reps.max(1) as f64)
+    }
+}
+
+/// Collect prepared set `set` and compare it with the reference of `seed`'s inputs.
+#[allow(clippy::too_many_arguments)]
+fn spot_check(
+    cx: &mut Ctx,
+    worker: &mut WorkerProcess,
+    set: &TimingSet,
+    index: u32,
+    resolved: &kernelsmith_tasks::Resolved,
+    inputs: &[Tensor],
+    what: &str,
+    budget: Duration,
+) -> Result<Option<(Outcome, String)>, PlatformError> {
+    let task = cx.task;
+    let reply = match worker.call(&Request::Collect { set: index }, budget) {
+        Ok(r) => r,
+        Err(e) => return Ok(Some(cx.call_failure(e, "collecting timed outputs"))),
+    };
+    let Response::Collected { late_write, .. } = reply else {
+        cx.hack("protocol_forgery");
+        return Ok(Some((Outcome::RuntimeError, format!("collect: the worker answered out of turn: {reply:?}"))));
+    };
+    if late_write {
+        cx.hack("late_write");
+        return Ok(Some((
+            Outcome::Mismatch,
+            "outputs of a timed call changed after it returned: work was hidden from the timer (threads left running)"
+                .into(),
+        )));
+    }
+    let got = read_outputs(task, &set.outputs)?;
+    let expected = task.run_reference(resolved, inputs)?;
+    let v = judge(task, &got, &expected);
+    if v.n_bad == 0 {
+        return Ok(None);
+    }
+    cx.hack("timed_output_wrong");
+    let b = v.first_bad.expect("a bad element is recorded");
+    Ok(Some((
+        Outcome::Mismatch,
+        format!(
+            "the {what} timing call's output is wrong although the correctness trials passed: {} elements wrong, first at {}{:?} got {} expected {}; the kernel must compute the same answer on every call",
+            v.n_bad, b.output, b.position, b.got, b.expected
+        ),
+    )))
 }
 
 #[cfg(test)]

@@ -16,10 +16,11 @@ pub mod compare;
 pub mod eval;
 pub mod outcome;
 pub mod protocol;
+pub mod sandbox;
 pub mod stats;
 pub mod worker;
 
-pub use eval::{EvalOptions, evaluate};
+pub use eval::{EvalOptions, evaluate, probe_sandbox};
 pub use outcome::{EvalReport, Outcome};
 
 use kernelsmith_tasks::Task;
@@ -41,6 +42,13 @@ pub struct Probe {
     pub toolchain: String,
     /// Why something is unavailable, or other facts worth knowing; each names what fixes it.
     pub notes: Vec<String>,
+    /// The sandbox protections a worker of this platform reports from inside (filled by
+    /// [`eval::probe_sandbox`] where the platform can execute).
+    #[serde(default)]
+    pub sandbox: Vec<String>,
+    /// The measured device peak used by the roofline check.
+    #[serde(default)]
+    pub peak: Option<DevicePeak>,
 }
 
 /// The language candidates are written in on a platform.
@@ -144,8 +152,8 @@ pub trait Platform: Send + Sync {
     fn language(&self) -> Language;
     /// The exact entry-point contract for `task`, as stated in prompts.
     fn abi(&self, task: &Task) -> String;
-    /// Static checks before compiling; each returned string is one violation.
-    fn static_check(&self, task: &Task, source: &str) -> Vec<String>;
+    /// Static checks before compiling; each returned item is one violation with its stable label.
+    fn static_check(&self, task: &Task, source: &str) -> Vec<Violation>;
     /// Compile `source` for `task` (through the compile cache).
     fn compile(&self, task: &Task, source: &str) -> Result<Result<Artifact, CompileFailure>, PlatformError>;
     /// The command that starts a worker process speaking [`protocol`].
@@ -154,6 +162,37 @@ pub trait Platform: Send + Sync {
     fn toolchain(&self) -> (String, String);
     /// How kernels are timed (`system-monotonic`, `cuda-events`, ...), recorded with every run.
     fn timing_method(&self) -> &'static str;
+    /// The device's measured peak arithmetic rate and memory bandwidth, for the roofline check
+    /// (`None` when unknown: the check is then skipped and says so).
+    fn device_peak(&self) -> Option<DevicePeak> {
+        None
+    }
+}
+
+/// A static-check finding: a stable label (stored as the evaluation's `hack_label`) and a
+/// sentence for the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Stable label, e.g. `forbidden_process`.
+    pub label: &'static str,
+    /// What was found and why it is not allowed.
+    pub message: String,
+}
+
+/// Peak rates of a device, measured once per machine (see the platform's `device_peak`).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DevicePeak {
+    /// Floating-point operations per second (all cores / the whole device).
+    pub flops_per_s: f64,
+    /// Bytes per second from the fastest memory level a working set can live in.
+    pub bytes_per_s: f64,
+}
+
+impl DevicePeak {
+    /// The least time `flops` operations moving `bytes` bytes can take on this device.
+    pub fn floor_ns(&self, flops: f64, bytes: f64) -> f64 {
+        (flops / self.flops_per_s).max(bytes / self.bytes_per_s) * 1e9
+    }
 }
 
 /// A stable content hash, used as compile-cache key.

@@ -107,8 +107,10 @@ pub struct TimingReport {
     pub speedup: f64,
     /// Median absolute deviation of the per-pair ratios.
     pub speedup_mad: f64,
-    /// Wall time spent inside kernel calls while timing, warm-up included.
+    /// Harness wall time of the timing samples, warm-up included.
     pub total_kernel_ns: f64,
+    /// The empty round trip to the worker, subtracted from every sample.
+    pub round_trip_ns: f64,
 }
 
 /// Everything known about one evaluated candidate.
@@ -124,7 +126,10 @@ pub struct EvalReport {
     pub outcome: Outcome,
     /// One human sentence saying why, for every outcome but `passed`.
     pub reason: Option<String>,
-    /// Extra labels (e.g. `input_modified`, `unwritten_output`, `heldout_only_failure`).
+    /// The defence that fired first, as a stable label (`eval::HACK_LABELS`); `None` for an
+    /// honest pass or a plain wrong answer.
+    pub hack_label: Option<String>,
+    /// Every label that fired, plus extra facts (`beats_roofline`, `exceeds_speedup_ceiling`).
     pub flags: Vec<String>,
     /// Compiler output (failures, and warnings of successful compiles).
     pub compile_log: Option<String>,
@@ -146,6 +151,8 @@ pub struct EvalReport {
     pub timing: Option<TimingReport>,
     /// Median speedup over the baseline (> 1 is faster).
     pub speedup: Option<f64>,
+    /// The least time the timed size can take on this device (roofline), when known.
+    pub roofline_floor_ns: Option<f64>,
     /// What the worker printed on stderr (trimmed), including candidate prints.
     pub worker_log: Option<String>,
     /// Wall time of the whole evaluation in the harness.
@@ -161,6 +168,7 @@ impl EvalReport {
             size: size.into(),
             outcome,
             reason: Some(reason.into()),
+            hack_label: None,
             flags: Vec::new(),
             compile_log: None,
             compile_ms: None,
@@ -172,6 +180,7 @@ impl EvalReport {
             failed_trial: None,
             timing: None,
             speedup: None,
+            roofline_floor_ns: None,
             worker_log: None,
             wall_ms: 0.0,
         }

@@ -1,18 +1,26 @@
-//! The worker protocol, version 1: one JSON object per line in each direction.
+//! The worker protocol, version 2: one JSON object per line in each direction.
 //!
-//! The harness writes [`Request`]s to the worker's stdin; the worker answers each with exactly one
-//! [`Response`] line on its stdout. Tensors never travel inside JSON: they are raw little-endian
-//! files in the worker's private temporary directory, named by [`TensorFile`]. Workers redirect
-//! their own stdout to stderr before loading candidate code, so a kernel that prints cannot
-//! corrupt the protocol. No pickle, no shared memory: a worker in any language (the Python/JAX
-//! worker of the xla platform included) can implement it in a page.
+//! The harness writes [`Envelope<Request>`] lines to the worker's stdin; the worker answers each
+//! with exactly one [`Envelope<Response>`] line carrying the same `id`. Ids are unpredictable
+//! numbers chosen by the harness, so a candidate that writes a forged reply onto the protocol
+//! channel (to stop a timer early, say) has to guess one, and the real reply that follows it
+//! desynchronises the stream: both are detected and labelled `protocol_forgery`.
+//!
+//! Tensors never travel inside JSON: they are raw little-endian files in the worker's private
+//! temporary directory, named by [`TensorFile`]. Workers redirect their own stdout to stderr before
+//! loading candidate code, so a kernel that prints cannot corrupt the protocol. No pickle, no
+//! shared memory: a worker in any language (the Python/JAX worker of the xla platform included)
+//! can implement it in a page.
+//!
+//! Timing is owned by the harness: it sends one [`Request::Sample`] per measurement and times the
+//! round trip itself; the worker's own clock is only a cross-check.
 
 use kernelsmith_reference::{DType, Data, Tensor};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Protocol version announced by `hello`.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// A tensor stored as a raw little-endian file.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -30,7 +38,7 @@ pub struct TensorFile {
 pub struct TimingSet {
     /// Inputs in ABI order.
     pub inputs: Vec<TensorFile>,
-    /// Output buffers in ABI order (contents are not written back).
+    /// Output buffers in ABI order (contents are written back only by [`Request::Collect`]).
     pub outputs: Vec<TensorFile>,
 }
 
@@ -44,11 +52,33 @@ pub enum Which {
     Baseline,
 }
 
+/// What output buffers hold before a call. Two different fills must give the same result: a
+/// kernel whose answer depends on them reads memory it never wrote.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Poison {
+    /// A quiet-NaN pattern (0xA5 bytes for integer dtypes): unwritten elements are visible.
+    #[default]
+    Nan,
+    /// All-zero bytes: the value a lazy kernel would most like to find.
+    Zero,
+}
+
+/// A message and the id that pairs a request with its reply.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Envelope<T> {
+    /// Chosen by the harness per request, echoed by the worker.
+    pub id: u64,
+    /// The request or response.
+    #[serde(flatten)]
+    pub body: T,
+}
+
 /// Harness → worker.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    /// Handshake.
+    /// Handshake (also the no-op whose round trip calibrates the harness's timer).
     Hello,
     /// Load the compiled candidate and, optionally, the baseline.
     Load {
@@ -57,7 +87,9 @@ pub enum Request {
         /// Baseline artifact (needed for timing).
         baseline: Option<PathBuf>,
     },
-    /// Poison outputs, hash inputs, call the kernel once, hash inputs again, write outputs.
+    /// Poison outputs, hash inputs, call the kernel once, hash inputs again, snapshot the outputs
+    /// as they are at return, wait `settle_ms`, then report whether they changed after return and
+    /// write the snapshot.
     Run {
         /// Which kernel.
         kernel: Which,
@@ -67,20 +99,44 @@ pub enum Request {
         outputs: Vec<TensorFile>,
         /// Declared dims in ABI order.
         dims: Vec<i64>,
+        /// What output buffers hold before the call.
+        #[serde(default)]
+        poison: Poison,
+        /// How long to watch the outputs for writes after the kernel returned.
+        #[serde(default)]
+        settle_ms: u32,
     },
-    /// Paired A/B timing: warm-up, then `pairs` samples of each kernel, alternating which runs
-    /// first, rotating through `sets`.
-    Time {
+    /// Load timing input sets into buffers the worker keeps for `sample`, `refill` and `collect`.
+    Prepare {
         /// Input sets to rotate through.
         sets: Vec<TimingSet>,
         /// Declared dims.
         dims: Vec<i64>,
-        /// Warm-up calls of each kernel.
-        warmup: u32,
-        /// Measured pairs.
-        pairs: u32,
-        /// Each sample repeats the call until at least this long has passed (calibrated once).
-        min_sample_ns: u64,
+    },
+    /// Call one kernel `reps` times back to back, rotating through the prepared sets starting at
+    /// `first_set`; the harness times the round trip. The outputs of the last call are
+    /// snapshotted at return (for `collect`).
+    Sample {
+        /// Which kernel.
+        kernel: Which,
+        /// Calls.
+        reps: u32,
+        /// Set of the first call.
+        first_set: u32,
+    },
+    /// Overwrite prepared set `set`'s input buffers in place (same addresses) with new contents
+    /// and poison its outputs: a kernel that caches results by address now returns stale values.
+    Refill {
+        /// Prepared set.
+        set: u32,
+        /// New input contents, in ABI order.
+        inputs: Vec<TensorFile>,
+    },
+    /// Write the output snapshot of the last call on prepared set `set` to its output files, and
+    /// say whether the buffers changed after that call returned.
+    Collect {
+        /// Prepared set.
+        set: u32,
     },
     /// Finish.
     Exit,
@@ -96,9 +152,13 @@ pub enum Response {
         protocol: u32,
         /// Worker process id.
         pid: u32,
+        /// The protections in force, as the worker sees them from inside
+        /// ([`crate::sandbox::describe`]).
+        #[serde(default)]
+        sandbox: Vec<String>,
     },
-    /// Kernels loaded.
-    Loaded,
+    /// Kernels loaded, sets prepared or refilled, or exit acknowledged.
+    Ok,
     /// A single call finished.
     Ran {
         /// The kernel's return value (0 = success).
@@ -107,21 +167,24 @@ pub enum Response {
         input_hashes_before: Vec<String>,
         /// Hash of each input after the call.
         input_hashes_after: Vec<String>,
-        /// Wall time of the call.
+        /// Wall time of the call, by the worker's clock.
         elapsed_ns: f64,
+        /// Whether any output changed between the return and the end of the settle time.
+        late_write: bool,
     },
-    /// Timing finished.
-    Timed {
-        /// Candidate ns per call, one per pair.
-        candidate_ns: Vec<f64>,
-        /// Baseline ns per call, one per pair.
-        baseline_ns: Vec<f64>,
-        /// Calls per sample.
-        reps: u32,
-        /// A non-zero status seen during timing, if any.
+    /// A timing sample finished.
+    Sampled {
+        /// The first non-zero status returned, if any.
         bad_status: Option<i32>,
-        /// Wall time spent inside kernel calls during timing, warm-up included.
-        total_kernel_ns: f64,
+        /// Wall time of the calls by the worker's clock (a cross-check only).
+        worker_ns: f64,
+    },
+    /// Outputs of a prepared set written.
+    Collected {
+        /// Whether the buffers changed after the last call on the set returned.
+        late_write: bool,
+        /// Calls made on this set since it was prepared or refilled.
+        calls: u64,
     },
     /// The request could not be carried out (e.g. the library would not load).
     Error {
@@ -170,16 +233,24 @@ mod tests {
 
     #[test]
     fn requests_round_trip_through_json_lines() {
-        let r = Request::Run {
-            kernel: Which::Candidate,
-            inputs: vec![TensorFile { path: "/tmp/x".into(), dtype: "f32".into(), shape: vec![2, 3] }],
-            outputs: vec![],
-            dims: vec![2, 3],
+        let r = Envelope {
+            id: 77,
+            body: Request::Run {
+                kernel: Which::Candidate,
+                inputs: vec![TensorFile { path: "/tmp/x".into(), dtype: "f32".into(), shape: vec![2, 3] }],
+                outputs: vec![],
+                dims: vec![2, 3],
+                poison: Poison::Zero,
+                settle_ms: 5,
+            },
         };
         let line = serde_json::to_string(&r).unwrap();
-        assert!(line.starts_with(r#"{"op":"run","kernel":"candidate""#), "{line}");
+        assert!(line.starts_with(r#"{"id":77,"op":"run","kernel":"candidate""#), "{line}");
         assert!(!line.contains('\n'));
-        assert_eq!(serde_json::from_str::<Request>(&line).unwrap(), r);
+        assert_eq!(serde_json::from_str::<Envelope<Request>>(&line).unwrap(), r);
+        let reply = Envelope { id: 77, body: Response::Sampled { bad_status: None, worker_ns: 1.5 } };
+        let line = serde_json::to_string(&reply).unwrap();
+        assert_eq!(serde_json::from_str::<Envelope<Response>>(&line).unwrap(), reply);
     }
 
     #[test]

@@ -2,13 +2,17 @@
 //! every way it can die into a [`CallError`] that evaluation maps to an outcome.
 //!
 //! The child runs in its own process group (so a kernel that forks or starts threads is killed
-//! whole), in a private temporary directory, with an address-space limit, a CPU-time limit, a
-//! file-size limit and no core dumps. Its stderr (where candidate prints end up) is drained by a
-//! thread into a bounded [`LogTail`], so a kernel printing megabytes can neither block the worker
-//! nor exhaust the harness's memory.
+//! whole), in a private temporary directory, inside the sandbox of [`crate::sandbox`] (resource
+//! limits, a private network namespace, Landlock). Its stderr (where candidate prints end up) is
+//! drained by a thread into a bounded [`LogTail`], so a kernel printing megabytes can neither
+//! block the worker nor exhaust the harness's memory.
+//!
+//! Every request carries a fresh unpredictable id that the reply must echo; a reply with the
+//! wrong id is a forged or desynchronised reply ([`CallError::Forged`]).
 
 use crate::PlatformError;
-use crate::protocol::{Request, Response};
+use crate::protocol::{Envelope, Request, Response};
+use crate::sandbox::{Landlock, enforce_in_child};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -20,17 +24,32 @@ use std::time::Duration;
 /// Resource limits applied to a worker before it runs anything.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// RLIMIT_AS: the most virtual memory the worker may map.
+    /// RLIMIT_AS: the most virtual memory the worker may map; `0` leaves it unlimited (CUDA and
+    /// XLA runtimes reserve huge virtual ranges they never touch).
     pub address_space_bytes: u64,
     /// RLIMIT_CPU: total CPU seconds (a backstop; wall-clock deadlines come first).
     pub cpu_seconds: u64,
     /// RLIMIT_FSIZE: the largest file the worker may write.
     pub file_size_bytes: u64,
+    /// RLIMIT_NPROC: processes and threads of the user (not enforced for root; seccomp stops
+    /// forks in native workers regardless).
+    pub processes: u64,
+    /// Enter a fresh network namespace when the kernel allows it.
+    pub network_namespace: bool,
+    /// Confine writes to the private temporary directory with Landlock when available.
+    pub landlock: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { address_space_bytes: 4 << 30, cpu_seconds: 900, file_size_bytes: 2 << 30 }
+        Limits {
+            address_space_bytes: 4 << 30,
+            cpu_seconds: 900,
+            file_size_bytes: 2 << 30,
+            processes: 4096,
+            network_namespace: true,
+            landlock: true,
+        }
     }
 }
 
@@ -51,6 +70,9 @@ pub enum CallError {
     },
     /// The worker answered `error`.
     Worker(String),
+    /// A reply that does not answer the request: a wrong id, or an extra line. Only code running
+    /// inside the worker (the candidate) can cause this.
+    Forged(String),
 }
 
 /// Keeps the first and last bytes of a stream and counts the rest.
@@ -107,6 +129,8 @@ pub struct WorkerProcess {
     lines: Receiver<std::io::Result<String>>,
     log: Arc<Mutex<LogTail>>,
     dead: bool,
+    ids: std::collections::hash_map::RandomState,
+    calls: u64,
 }
 
 impl std::fmt::Debug for WorkerProcess {
@@ -128,6 +152,7 @@ pub fn signal_name(sig: i32) -> String {
         libc::SIGXFSZ => "SIGXFSZ (file size limit)",
         libc::SIGTERM => "SIGTERM",
         libc::SIGPIPE => "SIGPIPE",
+        libc::SIGSYS => "SIGSYS (forbidden system call)",
         _ => return format!("signal {sig}"),
     };
     name.to_string()
@@ -152,8 +177,11 @@ impl WorkerProcess {
         }
         cmd.current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let lim = limits;
+        // Built here, enforced in the child: only async-signal-safe syscalls run after fork.
+        let landlock = if lim.landlock { Landlock::writable_only(&[dir, Path::new("/dev")]) } else { None };
+        let ruleset_fd = landlock.as_ref().map_or(-1, |l| l.raw_fd());
         // SAFETY: the closure runs in the forked child before exec and only calls
-        // async-signal-safe functions (setsid, setrlimit) on stack data.
+        // async-signal-safe functions (setsid, setrlimit, unshare, prctl, landlock) on stack data.
         unsafe {
             cmd.pre_exec(move || {
                 libc::setsid();
@@ -161,14 +189,20 @@ impl WorkerProcess {
                     let r = libc::rlimit { rlim_cur: v as libc::rlim_t, rlim_max: v as libc::rlim_t };
                     libc::setrlimit(res, &r);
                 };
-                set(libc::RLIMIT_AS, lim.address_space_bytes);
+                if lim.address_space_bytes > 0 {
+                    set(libc::RLIMIT_AS, lim.address_space_bytes);
+                }
                 set(libc::RLIMIT_CPU, lim.cpu_seconds);
                 set(libc::RLIMIT_FSIZE, lim.file_size_bytes);
+                set(libc::RLIMIT_NPROC, lim.processes);
                 set(libc::RLIMIT_CORE, 0);
+                enforce_in_child(ruleset_fd, lim.network_namespace);
                 Ok(())
             });
         }
-        let mut child = cmd.spawn().map_err(|e| PlatformError::io("cannot start the worker process", e))?;
+        let spawned = cmd.spawn();
+        drop(landlock);
+        let mut child = spawned.map_err(|e| PlatformError::io("cannot start the worker process", e))?;
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("piped");
         let mut stderr = child.stderr.take().expect("piped");
@@ -202,7 +236,8 @@ impl WorkerProcess {
                 log2.lock().unwrap().push(&buf[..n]);
             }
         });
-        Ok(WorkerProcess { child, stdin, lines, log, dead: false })
+        let ids = std::collections::hash_map::RandomState::new();
+        Ok(WorkerProcess { child, stdin, lines, log, dead: false, ids, calls: 0 })
     }
 
     /// Send one request and wait for its response, at most `timeout`.
@@ -210,16 +245,26 @@ impl WorkerProcess {
         if self.dead {
             return Err(self.death());
         }
-        let line = serde_json::to_string(req).expect("requests serialize") + "\n";
+        // A reply already waiting before the request was sent answers nothing: forged.
+        if let Ok(Ok(line)) = self.lines.try_recv() {
+            return Err(CallError::Forged(format!("unrequested reply on the protocol channel: {}", clip(&line))));
+        }
+        use std::hash::BuildHasher;
+        self.calls += 1;
+        let id = self.ids.hash_one(self.calls) >> 11; // exact in JSON numbers of any reader
+        let line = serde_json::to_string(&Envelope { id, body: req }).expect("requests serialize") + "\n";
         let wrote = self.stdin.as_mut().map(|s| s.write_all(line.as_bytes()).and_then(|_| s.flush()));
         if !matches!(wrote, Some(Ok(()))) {
             return Err(self.death());
         }
         match self.lines.recv_timeout(timeout) {
-            Ok(Ok(line)) => match serde_json::from_str::<Response>(&line) {
-                Ok(Response::Error { message }) => Err(CallError::Worker(message)),
-                Ok(r) => Ok(r),
-                Err(e) => Err(CallError::Worker(format!("unreadable worker reply ({e}): {}", line.trim()))),
+            Ok(Ok(line)) => match serde_json::from_str::<Envelope<Response>>(&line) {
+                Ok(Envelope { id: got, .. }) if got != id => {
+                    Err(CallError::Forged(format!("reply with id {got} to request {id}: {}", clip(&line))))
+                }
+                Ok(Envelope { body: Response::Error { message }, .. }) => Err(CallError::Worker(message)),
+                Ok(Envelope { body, .. }) => Ok(body),
+                Err(e) => Err(CallError::Forged(format!("unreadable reply ({e}): {}", clip(&line)))),
             },
             Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(self.death()),
             Err(RecvTimeoutError::Timeout) => {
@@ -291,6 +336,10 @@ impl WorkerProcess {
     }
 }
 
+fn clip(line: &str) -> String {
+    line.trim().chars().take(200).collect()
+}
+
 impl Drop for WorkerProcess {
     fn drop(&mut self) {
         if !self.dead {
@@ -345,7 +394,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new("sh");
         // Reply with the environment as the "error" message of the protocol.
-        cmd.arg("-c").arg(r#"read line; printf '{"op":"error","message":"%s"}\n' "$(env | tr '\n' ' ')""#);
+        cmd.arg("-c").arg(
+            r#"read line; id=$(echo "$line" | sed 's/.*"id":\([0-9]*\).*/\1/'); printf '{"id":%s,"op":"error","message":"%s"}\n' "$id" "$(env | tr '\n' ' ')""#,
+        );
         cmd.env("OMP_NUM_THREADS", "2");
         // cargo sets CARGO_MANIFEST_DIR for test processes: it stands in for a secret here.
         assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some(), "run under cargo test");
@@ -357,6 +408,55 @@ mod tests {
                 assert!(env.contains(&format!("TMPDIR={}", dir.path().display())), "{env}");
             }
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_reply_with_the_wrong_id_or_an_unrequested_reply_is_forged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new("sh");
+        // Answers the first request with a made-up id, then sends two lines for the next one.
+        cmd.arg("-c").arg(
+            r#"read line; echo '{"id":1,"op":"ok"}'; read line; id=$(echo "$line" | sed 's/.*"id":\([0-9]*\).*/\1/'); printf '{"id":%s,"op":"ok"}\n{"id":%s,"op":"ok"}\n' "$id" "$id"; read line; sleep 5"#,
+        );
+        let mut w = WorkerProcess::spawn(cmd, dir.path(), Limits::default()).unwrap();
+        match w.call(&Request::Hello, Duration::from_secs(10)) {
+            Err(CallError::Forged(m)) => assert!(m.contains("reply with id 1 to request"), "{m}"),
+            other => panic!("expected a forged reply, got {other:?}"),
+        }
+        assert_eq!(w.call(&Request::Hello, Duration::from_secs(10)), Ok(Response::Ok));
+        std::thread::sleep(Duration::from_millis(200));
+        match w.call(&Request::Hello, Duration::from_secs(10)) {
+            Err(CallError::Forged(m)) => assert!(m.contains("unrequested reply"), "{m}"),
+            other => panic!("expected an unrequested reply, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_sandboxed_worker_cannot_write_outside_its_directory_or_reach_the_network() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let target = outside.path().join("written-by-worker");
+        let mut cmd = Command::new("sh");
+        let script = format!(
+            r#"read line; id=$(echo "$line" | sed 's/.*"id":\([0-9]*\).*/\1/'); (echo x > {t}) 2>/dev/null && w=wrote || w=denied; echo x > inside && i=wrote || i=denied; n=$(tail -n +3 /proc/self/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ,); printf '{{"id":%s,"op":"error","message":"outside=%s inside=%s ifaces=%s"}}\n' "$id" "$w" "$i" "$n""#,
+            t = target.display()
+        );
+        cmd.arg("-c").arg(script);
+        let mut w = WorkerProcess::spawn(cmd, dir.path(), Limits::default()).unwrap();
+        let Err(CallError::Worker(m)) = w.call(&Request::Hello, Duration::from_secs(10)) else { panic!("no report") };
+        assert!(m.contains("inside=wrote"), "{m}");
+        if crate::sandbox::landlock_abi().is_some() {
+            assert!(m.contains("outside=denied"), "{m}");
+            assert!(!target.exists());
+        } else {
+            eprintln!("Landlock is not available on this kernel: write confinement not tested");
+        }
+        // Where network namespaces are allowed (they are on this project's CI) only `lo` is left.
+        let unshare_ok = Command::new("unshare").args(["-n", "true"]).status().is_ok_and(|s| s.success())
+            || Command::new("unshare").args(["-rn", "true"]).status().is_ok_and(|s| s.success());
+        if unshare_ok {
+            assert!(m.contains("ifaces=lo,"), "{m}");
         }
     }
 

@@ -6,10 +6,14 @@
 //! `kernelsmith worker` child process ([`worker::serve`]), never in the harness.
 #![warn(missing_docs)]
 
+pub mod peak;
+pub mod rules;
 pub mod worker;
 
 use kernelsmith_platform::abi::{c_header, c_prototype, c_shim};
-use kernelsmith_platform::{Artifact, CompileFailure, Language, Platform, PlatformError, Probe, content_hash};
+use kernelsmith_platform::{
+    Artifact, CompileFailure, DevicePeak, Language, Platform, PlatformError, Probe, Violation, content_hash,
+};
 use kernelsmith_tasks::Task;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,6 +46,7 @@ impl CpuConfig {
 pub struct CpuPlatform {
     config: CpuConfig,
     compiler_version: String,
+    peak: std::sync::OnceLock<Option<DevicePeak>>,
 }
 
 impl CpuPlatform {
@@ -54,7 +59,7 @@ impl CpuPlatform {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
             .unwrap_or_default();
-        CpuPlatform { config, compiler_version }
+        CpuPlatform { config, compiler_version, peak: std::sync::OnceLock::new() }
     }
 
     fn device() -> String {
@@ -123,6 +128,8 @@ impl Platform for CpuPlatform {
             device: Self::device(),
             toolchain: if found { format!("{} ({})", self.compiler_version, self.config.cc) } else { "none".into() },
             notes,
+            sandbox: Vec::new(),
+            peak: None,
         }
     }
 
@@ -134,20 +141,8 @@ impl Platform for CpuPlatform {
         format!("#include <stdint.h>\n\n{};", c_prototype(task, &[], PREFIX))
     }
 
-    fn static_check(&self, task: &Task, source: &str) -> Vec<String> {
-        let mut v = Vec::new();
-        let id = &task.id;
-        let defines_entry = source.match_indices(id.as_str()).any(|(i, _)| {
-            let before_ok = source[..i].chars().last().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-            let after = source[i + id.len()..].trim_start();
-            before_ok && after.starts_with('(')
-        });
-        if !defines_entry {
-            v.push(format!(
-                "the entry point `{id}(...)` is not defined; the kernel must define exactly the ABI function"
-            ));
-        }
-        v
+    fn static_check(&self, task: &Task, source: &str) -> Vec<Violation> {
+        rules::check_c(source, &task.id)
     }
 
     fn compile(&self, task: &Task, source: &str) -> Result<Result<Artifact, CompileFailure>, PlatformError> {
@@ -229,6 +224,13 @@ impl Platform for CpuPlatform {
     }
 
     fn timing_method(&self) -> &'static str {
-        "system-monotonic (paired A/B, per-call wall clock in the worker)"
+        "system-monotonic (paired A/B, harness-timed round trips minus the empty round trip)"
+    }
+
+    fn device_peak(&self) -> Option<DevicePeak> {
+        *self.peak.get_or_init(|| {
+            let identity = format!("{} | {} | {}", Self::device(), self.compiler_version, self.config.flags.join(" "));
+            peak::measure(&self.config.cc, &self.config.flags, &self.config.cache_dir.join("cpu"), &identity)
+        })
     }
 }

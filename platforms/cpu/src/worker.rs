@@ -5,7 +5,10 @@
 //! instead of corrupting replies.
 
 use kernelsmith_platform::compare::{POISON_BYTE, POISON_F32, POISON_HALF};
-use kernelsmith_platform::protocol::{PROTOCOL_VERSION, Request, Response, TensorFile, TimingSet, Which, hash_bytes};
+use kernelsmith_platform::protocol::{
+    Envelope, PROTOCOL_VERSION, Poison, Request, Response, TensorFile, TimingSet, Which, hash_bytes,
+};
+use kernelsmith_platform::sandbox;
 use kernelsmith_reference::DType;
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::io::{BufRead, Write};
@@ -59,12 +62,15 @@ fn output_buf(f: &TensorFile) -> Result<Buf, String> {
     Ok(Buf::new(n * dtype.size_bytes()))
 }
 
-fn poison(buf: &mut Buf, dtype: &str) {
+fn poison(buf: &mut Buf, dtype: &str, kind: Poison) {
     let b = buf.bytes_mut();
-    match dtype {
-        "f32" => b.chunks_exact_mut(4).for_each(|c| c.copy_from_slice(&POISON_F32.to_le_bytes())),
-        "f16" | "bf16" => b.chunks_exact_mut(2).for_each(|c| c.copy_from_slice(&POISON_HALF.to_le_bytes())),
-        _ => b.fill(POISON_BYTE),
+    match (kind, dtype) {
+        (Poison::Zero, _) => b.fill(0),
+        (Poison::Nan, "f32") => b.chunks_exact_mut(4).for_each(|c| c.copy_from_slice(&POISON_F32.to_le_bytes())),
+        (Poison::Nan, "f16" | "bf16") => {
+            b.chunks_exact_mut(2).for_each(|c| c.copy_from_slice(&POISON_HALF.to_le_bytes()))
+        }
+        (Poison::Nan, _) => b.fill(POISON_BYTE),
     }
 }
 
@@ -91,10 +97,72 @@ fn call(entry: Entry, bufs: &mut [*mut u8], dims: &[i64]) -> i32 {
     unsafe { entry(bufs.as_mut_ptr(), dims.as_ptr()) }
 }
 
-fn handle(req: Request, loaded: &mut Option<Loaded>) -> Response {
+/// Timing input sets kept between `prepare`, `sample`, `refill` and `collect`.
+struct Prepared {
+    sets: Vec<PreparedSet>,
+    dims: Vec<i64>,
+}
+
+struct PreparedSet {
+    inputs: Vec<Buf>,
+    /// The candidate's output buffers; the baseline writes into its own, so `collect` sees only
+    /// what the candidate wrote.
+    outputs: Vec<Buf>,
+    output_files: Vec<TensorFile>,
+    ptrs: Vec<*mut u8>,
+    _baseline_outputs: Vec<Buf>,
+    baseline_ptrs: Vec<*mut u8>,
+    /// Output bytes as they were when the last call on this set returned.
+    snapshot: Vec<Vec<u8>>,
+    calls: u64,
+}
+
+#[derive(Default)]
+struct State {
+    loaded: Option<Loaded>,
+    prepared: Option<Prepared>,
+}
+
+fn prepare(sets: Vec<TimingSet>, dims: Vec<i64>) -> Result<Prepared, String> {
+    let mut out = Vec::new();
+    for s in sets {
+        let inputs = s.inputs.iter().map(load_file).collect::<Result<Vec<_>, _>>()?;
+        let mut outputs = s.outputs.iter().map(output_buf).collect::<Result<Vec<_>, _>>()?;
+        for (b, f) in outputs.iter_mut().zip(&s.outputs) {
+            poison(b, &f.dtype, Poison::Nan);
+        }
+        let baseline_outputs = s.outputs.iter().map(output_buf).collect::<Result<Vec<_>, _>>()?;
+        let ptrs = inputs.iter().chain(outputs.iter()).map(|b| b.ptr).collect();
+        let baseline_ptrs = inputs.iter().chain(baseline_outputs.iter()).map(|b| b.ptr).collect();
+        let snapshot = outputs.iter().map(|b| b.bytes().to_vec()).collect();
+        out.push(PreparedSet {
+            inputs,
+            outputs,
+            output_files: s.outputs,
+            ptrs,
+            _baseline_outputs: baseline_outputs,
+            baseline_ptrs,
+            snapshot,
+            calls: 0,
+        });
+    }
+    if out.is_empty() {
+        return Err("no timing input sets".into());
+    }
+    Ok(Prepared { sets: out, dims })
+}
+
+fn entry_of(l: &Loaded, kernel: Which) -> Result<Entry, String> {
+    match kernel {
+        Which::Candidate => Ok(l.candidate),
+        Which::Baseline => l.baseline.ok_or_else(|| "no baseline loaded".to_string()),
+    }
+}
+
+fn handle(req: Request, st: &mut State) -> Response {
     let err = |message: String| Response::Error { message };
     match req {
-        Request::Hello => Response::Hello { protocol: PROTOCOL_VERSION, pid: std::process::id() },
+        Request::Hello => Response::Hello { protocol: PROTOCOL_VERSION, pid: std::process::id(), sandbox: vec![] },
         Request::Load { candidate, baseline } => {
             let mut libs = Vec::new();
             let c = match load_entry(&candidate, &mut libs) {
@@ -105,17 +173,14 @@ fn handle(req: Request, loaded: &mut Option<Loaded>) -> Response {
                 Ok(b) => b,
                 Err(e) => return err(e),
             };
-            *loaded = Some(Loaded { _libs: libs, candidate: c, baseline: b });
-            Response::Loaded
+            st.loaded = Some(Loaded { _libs: libs, candidate: c, baseline: b });
+            Response::Ok
         }
-        Request::Run { kernel, inputs, outputs, dims } => {
-            let Some(l) = loaded.as_ref() else { return err("run before load".into()) };
-            let entry = match kernel {
-                Which::Candidate => l.candidate,
-                Which::Baseline => match l.baseline {
-                    Some(b) => b,
-                    None => return err("no baseline loaded".into()),
-                },
+        Request::Run { kernel, inputs, outputs, dims, poison: kind, settle_ms } => {
+            let Some(l) = st.loaded.as_ref() else { return err("run before load".into()) };
+            let entry = match entry_of(l, kernel) {
+                Ok(e) => e,
+                Err(e) => return err(e),
             };
             let mut ins = Vec::new();
             for f in &inputs {
@@ -128,7 +193,7 @@ fn handle(req: Request, loaded: &mut Option<Loaded>) -> Response {
             for f in &outputs {
                 match output_buf(f) {
                     Ok(mut b) => {
-                        poison(&mut b, &f.dtype);
+                        poison(&mut b, &f.dtype, kind);
                         outs.push(b);
                     }
                     Err(e) => return err(e),
@@ -139,126 +204,94 @@ fn handle(req: Request, loaded: &mut Option<Loaded>) -> Response {
             let t0 = Instant::now();
             let status = call(entry, &mut ptrs, &dims);
             let elapsed_ns = t0.elapsed().as_nanos() as f64;
+            // What the kernel left at return is its answer; anything written later is work it
+            // hid from the timer (a thread it left running).
+            let snapshot: Vec<Vec<u8>> = outs.iter().map(|b| b.bytes().to_vec()).collect();
             let after: Vec<String> = ins.iter().map(|b| hash_bytes(b.bytes())).collect();
-            for (b, f) in outs.iter().zip(&outputs) {
-                if let Err(e) = std::fs::write(&f.path, b.bytes()) {
+            if settle_ms > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(settle_ms as u64));
+            }
+            let late_write = outs.iter().zip(&snapshot).any(|(b, s)| b.bytes() != s.as_slice());
+            for (s, f) in snapshot.iter().zip(&outputs) {
+                if let Err(e) = std::fs::write(&f.path, s) {
                     return err(format!("cannot write {}: {e}", f.path.display()));
                 }
             }
-            Response::Ran { status, input_hashes_before: before, input_hashes_after: after, elapsed_ns }
+            Response::Ran { status, input_hashes_before: before, input_hashes_after: after, elapsed_ns, late_write }
         }
-        Request::Time { sets, dims, warmup, pairs, min_sample_ns } => {
-            let Some(l) = loaded.as_ref() else { return err("time before load".into()) };
-            let Some(base) = l.baseline else { return err("timing needs a baseline".into()) };
-            match time(l.candidate, base, &sets, &dims, warmup, pairs, min_sample_ns) {
-                Ok(r) => r,
-                Err(e) => err(e),
+        Request::Prepare { sets, dims } => match prepare(sets, dims) {
+            Ok(p) => {
+                st.prepared = Some(p);
+                Response::Ok
             }
-        }
-        Request::Exit => Response::Loaded,
-    }
-}
-
-struct Prepared {
-    ptrs: Vec<Vec<*mut u8>>,
-    _bufs: Vec<Buf>,
-}
-
-fn prepare(sets: &[TimingSet]) -> Result<Prepared, String> {
-    let mut bufs = Vec::new();
-    let mut ptrs = Vec::new();
-    for s in sets {
-        let mut p = Vec::new();
-        for f in &s.inputs {
-            let b = load_file(f)?;
-            p.push(b.ptr);
-            bufs.push(b);
-        }
-        for f in &s.outputs {
-            let b = output_buf(f)?;
-            p.push(b.ptr);
-            bufs.push(b);
-        }
-        ptrs.push(p);
-    }
-    Ok(Prepared { ptrs, _bufs: bufs })
-}
-
-fn time(
-    cand: Entry,
-    base: Entry,
-    sets: &[TimingSet],
-    dims: &[i64],
-    warmup: u32,
-    pairs: u32,
-    min_sample_ns: u64,
-) -> Result<Response, String> {
-    if sets.is_empty() {
-        return Err("no timing input sets".into());
-    }
-    let mut p = prepare(sets)?;
-    let n = p.ptrs.len();
-    let mut bad_status = None;
-    let mut in_kernels = 0u128;
-    let mut run = |entry: Entry, set: usize, bad: &mut Option<i32>| {
-        let t = Instant::now();
-        let s = call(entry, &mut p.ptrs[set % n], dims);
-        in_kernels += t.elapsed().as_nanos();
-        if s != 0 && bad.is_none() {
-            *bad = Some(s);
-        }
-    };
-    // Warm-up, measuring the last call of each kernel to choose repetitions per sample.
-    let (mut tc, mut tb) = (0u128, 0u128);
-    for i in 0..warmup.max(1) as usize {
-        let t = Instant::now();
-        run(cand, i, &mut bad_status);
-        tc = t.elapsed().as_nanos();
-        let t = Instant::now();
-        run(base, i, &mut bad_status);
-        tb = t.elapsed().as_nanos();
-    }
-    if let Some(s) = bad_status {
-        return Ok(Response::Timed {
-            candidate_ns: vec![],
-            baseline_ns: vec![],
-            reps: 0,
-            bad_status: Some(s),
-            total_kernel_ns: 0.0,
-        });
-    }
-    let reps_for = |t: u128| -> usize { (min_sample_ns as u128).div_ceil(t.max(1)).clamp(1, 100_000) as usize };
-    let (rc, rb) = (reps_for(tc), reps_for(tb));
-    let mut candidate_ns = Vec::with_capacity(pairs as usize);
-    let mut baseline_ns = Vec::with_capacity(pairs as usize);
-    for pair in 0..pairs as usize {
-        let mut sample = |entry: Entry, reps: usize, bad: &mut Option<i32>| -> f64 {
-            let t = Instant::now();
-            for r in 0..reps {
-                run(entry, pair + r, bad);
+            Err(e) => err(e),
+        },
+        Request::Sample { kernel, reps, first_set } => {
+            let Some(l) = st.loaded.as_ref() else { return err("sample before load".into()) };
+            let Some(p) = st.prepared.as_mut() else { return err("sample before prepare".into()) };
+            let entry = match entry_of(l, kernel) {
+                Ok(e) => e,
+                Err(e) => return err(e),
+            };
+            let n = p.sets.len();
+            let mut bad_status = None;
+            let t0 = Instant::now();
+            let mut last = first_set as usize % n;
+            for r in 0..reps.max(1) as usize {
+                last = (first_set as usize + r) % n;
+                let set = &mut p.sets[last];
+                let s = match kernel {
+                    Which::Candidate => {
+                        set.calls += 1;
+                        call(entry, &mut set.ptrs, &p.dims)
+                    }
+                    Which::Baseline => call(entry, &mut set.baseline_ptrs, &p.dims),
+                };
+                if s != 0 && bad_status.is_none() {
+                    bad_status = Some(s);
+                }
             }
-            t.elapsed().as_nanos() as f64 / reps as f64
-        };
-        // Alternate which kernel goes first so drift and cache state do not favour either.
-        if pair % 2 == 0 {
-            candidate_ns.push(sample(cand, rc, &mut bad_status));
-            baseline_ns.push(sample(base, rb, &mut bad_status));
-        } else {
-            baseline_ns.push(sample(base, rb, &mut bad_status));
-            candidate_ns.push(sample(cand, rc, &mut bad_status));
+            let worker_ns = t0.elapsed().as_nanos() as f64;
+            if kernel == Which::Candidate {
+                let set = &mut p.sets[last];
+                set.snapshot = set.outputs.iter().map(|b| b.bytes().to_vec()).collect();
+            }
+            Response::Sampled { bad_status, worker_ns }
         }
+        Request::Refill { set, inputs } => {
+            let Some(p) = st.prepared.as_mut() else { return err("refill before prepare".into()) };
+            let Some(s) = p.sets.get_mut(set as usize) else { return err(format!("no prepared set {set}")) };
+            for (b, f) in s.inputs.iter_mut().zip(&inputs) {
+                match std::fs::read(&f.path) {
+                    Ok(bytes) if bytes.len() == b.len => b.bytes_mut().copy_from_slice(&bytes),
+                    Ok(_) => return err(format!("{} does not match the prepared buffer", f.path.display())),
+                    Err(e) => return err(format!("cannot read {}: {e}", f.path.display())),
+                }
+            }
+            for (b, f) in s.outputs.iter_mut().zip(&s.output_files) {
+                poison(b, &f.dtype, Poison::Nan);
+            }
+            s.calls = 0;
+            Response::Ok
+        }
+        Request::Collect { set } => {
+            let Some(p) = st.prepared.as_ref() else { return err("collect before prepare".into()) };
+            let Some(s) = p.sets.get(set as usize) else { return err(format!("no prepared set {set}")) };
+            let late_write = s.outputs.iter().zip(&s.snapshot).any(|(b, snap)| b.bytes() != snap.as_slice());
+            for (snap, f) in s.snapshot.iter().zip(&s.output_files) {
+                if let Err(e) = std::fs::write(&f.path, snap) {
+                    return err(format!("cannot write {}: {e}", f.path.display()));
+                }
+            }
+            Response::Collected { late_write, calls: s.calls }
+        }
+        Request::Exit => Response::Ok,
     }
-    Ok(Response::Timed {
-        candidate_ns,
-        baseline_ns,
-        reps: rc.max(rb) as u32,
-        bad_status,
-        total_kernel_ns: in_kernels as f64,
-    })
 }
 
 /// Run the worker loop on stdin/stdout until `exit` or EOF. Returns the process exit code.
 pub fn serve() -> i32 {
+    sandbox::close_inherited_fds();
     // Keep the protocol on a private duplicate of fd 1, then point fd 1 at stderr so anything the
     // candidate prints goes to the (bounded) log instead of into our replies.
     // SAFETY: plain fd syscalls on descriptors this process owns.
@@ -269,19 +302,29 @@ pub fn serve() -> i32 {
     }
     // SAFETY: proto_fd is a fresh descriptor owned by nothing else.
     let mut out = unsafe { std::fs::File::from_raw_fd(proto_fd) };
+    // No candidate code has been loaded yet; from here on forks, exec, sockets and signals to
+    // other processes kill the worker (labelled `sandbox_violation` by the harness).
+    if let Err(e) = sandbox::install_worker_seccomp() {
+        eprintln!("kernelsmith worker: seccomp filter not installed: {e}");
+    }
     let stdin = std::io::stdin();
-    let mut loaded = None;
+    let mut st = State::default();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
             continue;
         }
-        let (resp, exit) = match serde_json::from_str::<Request>(&line) {
-            Ok(Request::Exit) => (Response::Loaded, true),
-            Ok(req) => (handle(req, &mut loaded), false),
-            Err(e) => (Response::Error { message: format!("bad request: {e}") }, false),
+        let (id, resp, exit) = match serde_json::from_str::<Envelope<Request>>(&line) {
+            Ok(Envelope { id, body: Request::Exit }) => (id, Response::Ok, true),
+            Ok(Envelope { id, body: Request::Hello }) => (
+                id,
+                Response::Hello { protocol: PROTOCOL_VERSION, pid: std::process::id(), sandbox: sandbox::describe() },
+                false,
+            ),
+            Ok(Envelope { id, body }) => (id, handle(body, &mut st), false),
+            Err(e) => (0, Response::Error { message: format!("bad request: {e}") }, false),
         };
-        let text = serde_json::to_string(&resp).expect("responses serialize") + "\n";
+        let text = serde_json::to_string(&Envelope { id, body: resp }).expect("responses serialize") + "\n";
         if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() || exit {
             break;
         }

@@ -2,6 +2,7 @@
 pub mod gelu_erf;
 pub mod gelu_tanh;
 pub mod hardswish;
+pub mod longconv_kernel_squash;
 pub mod relu;
 pub mod relu6;
 pub mod sigmoid;

@@ -1,3 +1,13 @@
 //! gating_fusion operators.
+pub mod bevanet_sdlska_kernel_selection;
+pub mod cluster_soft_assignment_regression;
 pub mod eca_channel_attention;
+pub mod fadc_adakern_weight;
+pub mod gated_short_conv1d;
+pub mod hornet_gnconv;
+pub mod mvs_pixelwise_view_weight_aggregation;
+pub mod pat_ch_partial_gaussian_channel_attention;
+pub mod pat_sp_mlp_spatial_attention;
 pub mod se_block_squeeze_excite;
+pub mod spartan_wave_channel_aggregation;
+pub mod std_squeeze_excitation;
