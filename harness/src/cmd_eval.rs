@@ -103,6 +103,7 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
         call_timeout: Duration::from_secs_f64(a.timeout.max(0.1)),
         peak: if a.no_time { None } else { platform.device_peak() },
         max_speedup: a.max_speedup,
+        device: kernelsmith_platform::eval::DeviceLock::machine_wide(&a.platform),
         ..EvalOptions::default()
     };
     // A markdown response is accepted too: take its code block the way `run` would.

@@ -630,7 +630,7 @@ pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
             size,
             seed: a.seed,
             time: !a.no_time,
-            device: DeviceLock::default(),
+            device: DeviceLock::machine_wide(&a.platform),
             peak,
             max_speedup: a.max_speedup,
             ..EvalOptions::default()

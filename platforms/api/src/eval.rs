@@ -28,15 +28,58 @@ use std::time::{Duration, Instant};
 /// Serialises timing on one device: compiles and correctness trials hold it shared, timing holds
 /// it exclusively, so concurrent evaluations never disturb a measurement (issue #3: "timing runs
 /// one at a time per device").
+///
+/// With a lock file ([`DeviceLock::with_file`]) the same holds across processes: two `kernelsmith`
+/// runs on one machine take turns to time (an `flock` on the file, shared for trials, exclusive
+/// for timing), instead of oversubscribing the cores and corrupting each other's measurements.
 #[derive(Clone, Debug, Default)]
-pub struct DeviceLock(std::sync::Arc<std::sync::RwLock<()>>);
+pub struct DeviceLock {
+    threads: std::sync::Arc<std::sync::RwLock<()>>,
+    file: Option<std::sync::Arc<std::path::PathBuf>>,
+}
+
+/// A held [`DeviceLock`]: the in-process guard plus the file lock, released on drop.
+pub struct DeviceGuard<G> {
+    _file: Option<std::fs::File>,
+    _guard: G,
+}
 
 impl DeviceLock {
-    fn shared(&self) -> std::sync::RwLockReadGuard<'_, ()> {
-        self.0.read().unwrap_or_else(|e| e.into_inner())
+    /// The machine-wide lock for a platform's device: `$TMPDIR/kernelsmith-<platform>-device.lock`.
+    pub fn machine_wide(platform: &str) -> DeviceLock {
+        DeviceLock::with_file(std::env::temp_dir().join(format!("kernelsmith-{platform}-device.lock")))
     }
-    fn exclusive(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
-        self.0.write().unwrap_or_else(|e| e.into_inner())
+
+    /// A lock that also takes an `flock` on `path` (created if missing), so separate processes
+    /// on the same device serialise their timing too.
+    pub fn with_file(path: std::path::PathBuf) -> DeviceLock {
+        DeviceLock { threads: Default::default(), file: Some(std::sync::Arc::new(path)) }
+    }
+
+    fn flock(&self, how: i32) -> Option<std::fs::File> {
+        use std::os::fd::AsRawFd;
+        let path = self.file.as_deref()?;
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).ok()?;
+        // SAFETY: flock on a descriptor we own; it blocks until granted and is released on close.
+        while unsafe { libc::flock(f.as_raw_fd(), how) } != 0 {
+            if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+                return None; // a filesystem without flock: the in-process lock still holds
+            }
+        }
+        Some(f)
+    }
+
+    fn shared(&self) -> DeviceGuard<std::sync::RwLockReadGuard<'_, ()>> {
+        let guard = self.threads.read().unwrap_or_else(|e| e.into_inner());
+        DeviceGuard { _file: self.flock(libc::LOCK_SH), _guard: guard }
+    }
+
+    fn exclusive(&self) -> DeviceGuard<std::sync::RwLockWriteGuard<'_, ()>> {
+        let guard = self.threads.write().unwrap_or_else(|e| e.into_inner());
+        DeviceGuard { _file: self.flock(libc::LOCK_EX), _guard: guard }
     }
 }
 
