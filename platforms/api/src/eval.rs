@@ -433,8 +433,7 @@ fn all_zero(t: &Tensor) -> bool {
 }
 
 fn concat_hash(ts: &[Tensor]) -> String {
-    let bytes: Vec<u8> = ts.iter().flat_map(|t| t.data.to_le_bytes()).collect();
-    hash_bytes(&bytes)
+    ts.iter().map(|t| hash_bytes(&t.data.to_le_bytes())).collect::<Vec<_>>().join(":")
 }
 
 /// Start a worker of `platform` and ask it which sandbox protections it has (for
@@ -854,7 +853,7 @@ fn refilled_inputs(old: &[Tensor], fresh: &[Tensor]) -> Vec<Tensor> {
         .map(|(o, f)| {
             let (ob, mut fb) = (o.data.to_le_bytes(), f.data.to_le_bytes());
             let n = o.numel();
-            let es = if n == 0 { 1 } else { ob.len() / n };
+            let es = ob.len().checked_div(n).unwrap_or(1);
             let keep = REFILL_KEEP.min(n / 4) * es;
             fb[..keep].copy_from_slice(&ob[..keep]);
             let len = fb.len();

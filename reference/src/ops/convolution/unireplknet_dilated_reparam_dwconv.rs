@@ -43,7 +43,7 @@ pub fn unireplknet_dilated_reparam_dwconv(args: &OpArgs) -> Result<Vec<Tensor>> 
                 for j in 0..w {
                     let mut total = 0.0f64;
                     for (br, &(k, r)) in BRANCHES.iter().enumerate() {
-                        let p = ((r * (k - 1) + 1) / 2) as isize;
+                        let p = (r * (k - 1)).div_ceil(2) as isize;
                         let wk = &ws[br][c * k * k..(c + 1) * k * k];
                         let mut acc = 0.0f64;
                         for u in 0..k {
