@@ -9,7 +9,7 @@
 //! Everything runs at the `tiny` size (plus `heldout`, always).
 
 mod common;
-use common::{Env, json, repo};
+use common::{Env, copy_dir, json, repo};
 use std::path::{Path, PathBuf};
 
 struct Case {
@@ -106,19 +106,6 @@ fn the_harness_survives_a_kernel_that_tries_to_kill_it() {
     let j = eval(&env, &c);
     assert_eq!(j["outcome"], "crashed");
     assert!(j["reason"].as_str().unwrap().contains("SIGSYS"), "{}", j["reason"]);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
 }
 
 fn leaderboard(env: &Env, run: &str) -> serde_json::Value {

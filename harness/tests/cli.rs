@@ -1,21 +1,8 @@
 //! End-to-end behaviour of the CLI verbs that scripts rely on.
 
 mod common;
-use common::{Env, json, repo, text};
+use common::{Env, copy_dir, json, repo, text};
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
-}
 
 #[test]
 fn tasks_check_passes_for_the_catalogue_and_fails_naming_a_broken_baseline() {

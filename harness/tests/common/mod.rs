@@ -49,3 +49,17 @@ pub fn json(o: &Output) -> serde_json::Value {
 pub fn n_tasks(env: &Env) -> usize {
     json(&env.run(&["tasks", "list", "--format", "json"])).as_array().unwrap().len()
 }
+
+/// Copy a folder tree (a task catalogue to edit, say).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
