@@ -2,10 +2,10 @@
 //! Regenerate (from the repository root):
 //!     .venv/bin/python reference/tests/oracle/gen_activation.py
 //!
-//! Elementwise activation cases whose expected outputs were computed independently with numpy
-//! in float64. Inputs are exact f32 values; expected outputs are rounded to 9 significant digits.
-//! This file is a module of tests/oracle_activation.rs (which runs every case); cargo also builds
-//! it as an empty test target of its own, so it must stay self-contained.
+//! Small operator cases whose expected outputs were computed independently with numpy in
+//! float64. Inputs are exact f32 values; expected outputs are rounded to 9 significant digits.
+//! This file is a module of tests/oracle_activation.rs (which runs every case); cargo also builds it
+//! as an empty test target of its own, so it must stay self-contained.
 #![allow(dead_code, unused_macros, clippy::excessive_precision)] // inputs are f32 printed with 9 digits
 
 /// An attribute value.

@@ -912,7 +912,7 @@ pub const HORNET_GNCONV_ORDER3: Case = Case {
     test: "hornet_gnconv_order3_matches_numpy",
     op: "gating_fusion::hornet_gnconv",
     dims: &[("N", 1), ("C", 8), ("H", 5), ("W", 6)],
-    attrs: &[("order", Attr::Int(3)), ("scale", Attr::Float(0.333333333))],
+    attrs: &[("order", Attr::Int(3)), ("scale", Attr::Float(0.3333333333333333))],
     inputs: &[
         ("x", &[1, 8, 5, 6], &[
             -1.24687397, -0.818288147, 1.13828576, 0.440060914, -0.868512452, -1.74075675, -0.847201645, -0.291432291, 1.49892962, 1.04478085,
@@ -1099,7 +1099,7 @@ pub const HORNET_GNCONV_ORDER2_BATCH2: Case = Case {
     test: "hornet_gnconv_order2_batch2_matches_numpy",
     op: "gating_fusion::hornet_gnconv",
     dims: &[("N", 2), ("C", 6), ("H", 4), ("W", 3)],
-    attrs: &[("order", Attr::Int(2)), ("scale", Attr::Float(0.333333333))],
+    attrs: &[("order", Attr::Int(2)), ("scale", Attr::Float(0.3333333333333333))],
     inputs: &[
         ("x", &[2, 6, 4, 3], &[
             -0.0680127591, -1.13828266, -0.287808329, -1.28246653, -0.185415268, 0.3078686, 0.671995819, 0.407003403, 0.256065637, 0.503668606,
@@ -1227,7 +1227,7 @@ pub const HORNET_GNCONV_ORDER4: Case = Case {
     test: "hornet_gnconv_order4_matches_numpy",
     op: "gating_fusion::hornet_gnconv",
     dims: &[("N", 1), ("C", 8), ("H", 4), ("W", 4)],
-    attrs: &[("order", Attr::Int(4)), ("scale", Attr::Float(0.333333333))],
+    attrs: &[("order", Attr::Int(4)), ("scale", Attr::Float(0.3333333333333333))],
     inputs: &[
         ("x", &[1, 8, 4, 4], &[
             0.353390276, 0.231038421, -0.495062739, -0.513627768, 0.438490361, 0.280524075, -0.356841862, 0.542673469, -0.946082175, -0.0968746915,

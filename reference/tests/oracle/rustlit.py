@@ -23,6 +23,13 @@ def lit(v):
     return s
 
 
+def lit_attr(v):
+    """Attribute floats at full precision (17 digits round-trip an f64)."""
+    s = repr(float(v))
+    assert float(s) == float(v)
+    return s if any(ch in s for ch in ".e") else s + ".0"
+
+
 def lit32(v):
     s = lit(v).replace("f64::", "f32::")
     assert math.isinf(float(v)) or np.float32(float(s)) == np.float32(v), (v, s)
@@ -98,7 +105,7 @@ def emit(CASES, OUT, generator, test_file):
         attr_items = []
         for n, v in attrs:
             if isinstance(v, float):
-                attr_items.append(f'("{n}", Attr::Float({lit(v)}))')
+                attr_items.append(f'("{n}", Attr::Float({lit_attr(v)}))')
             else:
                 attr_items.append(f'("{n}", Attr::Int({int(v)}))')
         ins = "\n".join(tensor(n, a, lit32, "f32") for n, a in inputs)
