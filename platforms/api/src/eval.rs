@@ -730,12 +730,14 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
     let resolved = task.resolve(opts.size)?;
     let n_sets = opts.input_sets.max(1);
     let mut sets = Vec::new();
-    let set_seed = |s: u32| derive_seed(opts.seed, 2000 + s as u64);
+    // Kept for the spot checks, which need the references of these exact inputs.
+    let mut set_inputs = Vec::new();
     for s in 0..n_sets {
-        let inputs = task.generate_inputs(&resolved, set_seed(s));
+        let inputs = task.generate_inputs(&resolved, derive_seed(opts.seed, 2000 + s as u64));
         let files = tensor_files(dir, &format!("time{s}_in"), &inputs)?;
         let outputs = output_files(task, &resolved, dir, &format!("time{s}"));
         sets.push(TimingSet { inputs: files, outputs });
+        set_inputs.push(inputs);
     }
     let per_call = cx.report.trials.iter().map(|t| t.kernel_ns).fold(0.0, f64::max) * 1e-9;
     // One sample lasts about min_sample; allow generous slack, never less than a minute.
@@ -790,16 +792,22 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
 
     // Spot check 1: what the last timed call left must be right (and must not change later).
     let last = sampler.cand_last_set;
-    let last_inputs = task.generate_inputs(&resolved, set_seed(last));
-    if let Some(fail) =
-        spot_check(cx, worker, &sets[last as usize], last, &resolved, &last_inputs, "timed", sample_budget)?
-    {
+    if let Some(fail) = spot_check(
+        cx,
+        worker,
+        &sets[last as usize],
+        last,
+        &resolved,
+        &set_inputs[last as usize],
+        "timed",
+        sample_budget,
+    )? {
         return Ok(Some(fail));
     }
     // Spot check 2: new contents at the same addresses; a cache keyed by address (and by a few
     // probe elements at the ends) goes stale.
-    let old = task.generate_inputs(&resolved, set_seed(0));
-    let fresh = refilled_inputs(&old, &task.generate_inputs(&resolved, derive_seed(opts.seed, 2900)));
+    let old = &set_inputs[0];
+    let fresh = refilled_inputs(old, &task.generate_inputs(&resolved, derive_seed(opts.seed, 2900)));
     let files = tensor_files(dir, "fresh_in", &fresh)?;
     call!(Request::Refill { set: 0, inputs: files }, "refilling the timed inputs");
     sample!(Which::Candidate, 1, 0);
@@ -807,7 +815,7 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
         if cx.report.hack_label.as_deref() == Some("timed_output_wrong") {
             // Distinguish a stale cache: the answer still fits the inputs the buffers held before.
             let got = read_outputs(task, &sets[0].outputs)?;
-            let old = task.run_reference(&resolved, &old)?;
+            let old = task.run_reference(&resolved, old)?;
             if judge(task, &got, &old).n_bad == 0 {
                 cx.report.hack_label = Some("stale_cache".into());
                 cx.flag("stale_cache");
