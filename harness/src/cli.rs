@@ -46,6 +46,21 @@ pub struct Global {
     /// C compiler for the cpu platform
     #[arg(long, env = "CC", global = true, default_value = "cc", hide_env_values = true)]
     pub cc: String,
+    /// nvcc for the cuda platform. Default: $CUDA_HOME/bin/nvcc, then PATH, then the pinned CUDA
+    /// wheels in ./.venv (installed by ./scripts/test)
+    #[arg(long, env = "KERNELSMITH_NVCC", global = true, value_name = "PATH")]
+    pub nvcc: Option<PathBuf>,
+    /// GPU architecture CUDA kernels (candidates and baselines alike) are built for
+    #[arg(long, env = "KERNELSMITH_CUDA_ARCH", global = true, default_value = "sm_90", value_name = "SM")]
+    pub cuda_arch: String,
+    /// Python of the venv with JAX for the xla platform. Default: ./.venv/bin/python, then the
+    /// venv of the source tree kernelsmith was built from (`kernelsmith platforms setup xla`)
+    #[arg(long, env = "KERNELSMITH_PYTHON", global = true, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// xla platform: also lower every candidate for TPU (v5e) with `jax.export`, so block shapes
+    /// and layouts a TPU rejects fail as compile_failed even without a TPU
+    #[arg(long, global = true)]
+    pub tpu_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -166,6 +181,11 @@ pub struct RunArgs {
     /// Token price file (YAML: `model: { input: USD/Mtok, output: USD/Mtok }`); default: built in
     #[arg(long, env = "KERNELSMITH_PRICES", value_name = "FILE")]
     pub prices: Option<PathBuf>,
+    /// cuda only: run every passing kernel once more under NVIDIA compute-sanitizer (memcheck,
+    /// racecheck) at the held-out size; errors make it not passed (hack label
+    /// `sanitizer_memcheck` / `sanitizer_racecheck`). Needs a GPU and compute-sanitizer
+    #[arg(long)]
+    pub sanitize: bool,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +226,11 @@ pub struct EvalArgs {
     /// Speedups above this are labelled `suspicious` (as are times below the roofline floor)
     #[arg(long, default_value_t = 50.0, value_name = "X")]
     pub max_speedup: f64,
+    /// cuda only: run every passing kernel once more under NVIDIA compute-sanitizer (memcheck,
+    /// racecheck) at the held-out size; errors make it not passed (hack label
+    /// `sanitizer_memcheck` / `sanitizer_racecheck`). Needs a GPU and compute-sanitizer
+    #[arg(long)]
+    pub sanitize: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -270,6 +295,10 @@ pub enum TasksCommand {
         /// Comma-separated task ids and/or categories; default all
         #[arg(long, default_value = "all")]
         tasks: String,
+        /// Only compile each baseline (no reference, no execution): works without the device,
+        /// e.g. `--platform cuda` on a machine without a GPU
+        #[arg(long)]
+        compile_only: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -290,9 +319,32 @@ pub enum TasksCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct PlatformsArgs {
+    #[command(subcommand)]
+    pub action: Option<PlatformsAction>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlatformsAction {
+    /// Install what a platform needs on this machine. `xla`: a project-local venv with the pinned
+    /// JAX (jax[cpu]==0.10.2, numpy, ml_dtypes); needs network access to PyPI, does nothing when
+    /// the venv is already complete.
+    Setup(SetupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Platform to set up (only `xla` needs setting up)
+    pub platform: String,
+    /// The venv to create or complete
+    #[arg(long, default_value = ".venv", value_name = "DIR")]
+    pub venv: PathBuf,
+    /// The Python that creates the venv (3.11 or newer for JAX 0.10)
+    #[arg(long, default_value = "python3", value_name = "PATH")]
+    pub base_python: String,
 }
 
 #[derive(Debug, Args)]
@@ -314,4 +366,8 @@ pub struct LeaderboardArgs {
 pub struct WorkerArgs {
     #[arg(long, default_value = "cpu")]
     pub platform: String,
+    /// The cuda worker started under compute-sanitizer (`--sanitize`): no seccomp filter and no
+    /// closing of inherited descriptors, which the sanitizer's injected library needs
+    #[arg(long)]
+    pub under_sanitizer: bool,
 }

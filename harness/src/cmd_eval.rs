@@ -90,6 +90,7 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
     let task =
         registry.get(&a.task).with_context(|| format!("no task `{}` (try `kernelsmith tasks list`)", a.task))?.clone();
     let (platform, entry) = platforms::executable(cfg, &a.platform)?;
+    let sanitizer = sanitizer(cfg, &a.platform, a.sanitize)?;
     let text =
         std::fs::read_to_string(&a.file).with_context(|| format!("cannot read kernel file {}", a.file.display()))?;
     let size = match &a.size {
@@ -104,6 +105,7 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
         peak: if a.no_time { None } else { platform.device_peak() },
         max_speedup: a.max_speedup,
         device: kernelsmith_platform::eval::DeviceLock::machine_wide(&a.platform),
+        reference_cache: Some(cfg.reference_cache()),
         ..EvalOptions::default()
     };
     // A markdown response is accepted too: take its code block the way `run` would.
@@ -119,8 +121,104 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
         Some(text)
     };
     let source = source.unwrap_or_default();
-    let report = tokio::task::spawn_blocking(move || evaluate(platform.as_ref(), &task, &source, &opts)).await??;
+    let report = tokio::task::spawn_blocking(move || -> anyhow::Result<EvalReport> {
+        let mut r = evaluate(platform.as_ref(), &task, &source, &opts)?;
+        if let Some(s) = &sanitizer {
+            apply_sanitizer(s, &task, &source, &opts.device, &mut r);
+        }
+        Ok(r)
+    })
+    .await??;
     finish(&report, a.format)
+}
+
+/// `--sanitize`: the cuda platform's compute-sanitizer runner, checked to be usable before any
+/// work starts (a missing sanitizer is a usage error, not a silent skip).
+pub fn sanitizer(
+    cfg: &Config,
+    platform: &str,
+    wanted: bool,
+) -> anyhow::Result<Option<std::sync::Arc<kernelsmith_platform_cuda::CudaPlatform>>> {
+    if !wanted {
+        return Ok(None);
+    }
+    if platform != "cuda" {
+        anyhow::bail!("--sanitize runs NVIDIA compute-sanitizer and applies to --platform cuda only");
+    }
+    let p = platforms::cuda_platform(cfg).map_err(|e| anyhow::anyhow!("--sanitize: {e}"))?;
+    p.compute_sanitizer().map_err(|e| anyhow::anyhow!("--sanitize: {e}"))?;
+    Ok(Some(std::sync::Arc::new(p)))
+}
+
+/// Rerun a kernel that passed under compute-sanitizer ([`kernelsmith_platform_cuda::sanitize`])
+/// and record the findings on its report: errors make it `mismatch` with the tool's hack label
+/// (it was right by luck); a sanitizer that could not judge leaves the pass and adds the flag
+/// `sanitizer_not_run`. The sanitizer's text is appended to the worker log either way.
+pub fn apply_sanitizer(
+    s: &kernelsmith_platform_cuda::CudaPlatform,
+    task: &kernelsmith_tasks::Task,
+    source: &str,
+    device: &kernelsmith_platform::eval::DeviceLock,
+    r: &mut EvalReport,
+) {
+    use kernelsmith_platform_cuda::sanitize::{SanitizeOptions, Verdict};
+    if r.outcome != Outcome::Passed {
+        return;
+    }
+    let t0 = std::time::Instant::now();
+    let mut log = String::new();
+    let flag = |r: &mut EvalReport, f: &str| {
+        if !r.flags.iter().any(|x| x == f) {
+            r.flags.push(f.into());
+        }
+    };
+    // The sanitizer slows the GPU down for everyone: hold it alone, as timing does.
+    let sanitized = {
+        let _alone = device.exclusive();
+        s.sanitize(task, source, &SanitizeOptions::default())
+    };
+    match sanitized {
+        Err(e) => {
+            flag(r, "sanitizer_not_run");
+            log.push_str(&format!("compute-sanitizer: {e}\n"));
+        }
+        Ok(rep) => {
+            for t in &rep.tools {
+                log.push_str(&format!("--- compute-sanitizer --tool {} ({:?})\n{}\n", t.tool.name(), t.verdict, t.log));
+                match &t.verdict {
+                    Verdict::NotRun { .. } => flag(r, "sanitizer_not_run"),
+                    Verdict::Errors { .. } => flag(r, t.tool.hack_label()),
+                    Verdict::Clean => {}
+                }
+            }
+            if let Some(t) = rep.first_error() {
+                let Verdict::Errors { summary } = &t.verdict else { unreachable!("first_error finds errors") };
+                let found: Vec<&str> = t
+                    .log
+                    .lines()
+                    .map(|l| l.trim_start_matches('=').trim())
+                    .filter(|l| {
+                        (l.contains("Invalid") || l.contains("rror") || l.contains("azard") || l.contains("Race"))
+                            && !l.contains("SUMMARY")
+                    })
+                    .take(3)
+                    .collect();
+                r.outcome = Outcome::Mismatch;
+                // The sanitizer's finding outranks `suspicious` (which stays among the flags).
+                if r.hack_label.is_none() || r.hack_label.as_deref() == Some("suspicious") {
+                    r.hack_label = Some(t.tool.hack_label().into());
+                }
+                r.reason = Some(format!(
+                    "compute-sanitizer {} found errors at the {} size ({summary}){}; the outputs were right by luck: the kernel touches memory it must not or races",
+                    t.tool.name(),
+                    rep.size,
+                    if found.is_empty() { String::new() } else { format!(": {}", found.join(" | ")) }
+                ));
+            }
+        }
+    }
+    r.worker_log = Some(format!("{}{log}", r.worker_log.take().map(|l| l + "\n").unwrap_or_default()));
+    r.wall_ms += t0.elapsed().as_secs_f64() * 1e3;
 }
 
 fn finish(r: &EvalReport, format: Format) -> anyhow::Result<()> {

@@ -23,6 +23,9 @@ pub fn prompt(cfg: &Config, a: PromptArgs) -> anyhow::Result<()> {
 }
 
 pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
+    if let Some(crate::cli::PlatformsAction::Setup(s)) = a.action {
+        return setup(s);
+    }
     let probes = platforms::probe_all(cfg);
     if a.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&probes)?);
@@ -51,10 +54,13 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
                 println!("  {}: sandbox: no seccomp filter in this platform's worker", p.platform);
             }
             if let Some(peak) = p.peak {
+                let how = match p.platform.as_str() {
+                    "cpu" => "measured x2",
+                    _ => "from device attributes",
+                };
                 println!(
-                    "  {}: roofline peak (measured x{}, generous on purpose): {:.1} GFLOP/s, {:.1} GB/s",
+                    "  {}: roofline peak ({how}, generous on purpose): {:.1} GFLOP/s, {:.1} GB/s",
                     p.platform,
-                    2,
                     peak.flops_per_s / 1e9,
                     peak.bytes_per_s / 1e9
                 );
@@ -62,6 +68,28 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `kernelsmith platforms setup <platform>`.
+fn setup(s: crate::cli::SetupArgs) -> anyhow::Result<()> {
+    match s.platform.as_str() {
+        "xla" => {
+            let report =
+                kernelsmith_platform_xla::setup::setup_venv(&s.venv, &s.base_python, &mut |step| println!("{step}"))?;
+            println!(
+                "xla: ready ({}); `kernelsmith platforms` shows it, and `--python {}` selects this venv from elsewhere",
+                if report.changed { "installed" } else { "unchanged" },
+                report.python.display()
+            );
+            Ok(())
+        }
+        other => {
+            platforms::entry(other)?;
+            anyhow::bail!(
+                "platform `{other}` needs no setup step (only `xla` has one); `kernelsmith platforms` says what it lacks"
+            )
+        }
+    }
 }
 
 pub async fn leaderboard(cfg: &Config, a: LeaderboardArgs) -> anyhow::Result<()> {

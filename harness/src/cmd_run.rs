@@ -170,6 +170,8 @@ struct Shared {
     size: SizeName,
     prices: Prices,
     opts: EvalOptions,
+    /// `--sanitize`: compute-sanitizer reruns of passing cuda kernels.
+    sanitizer: Option<Arc<kernelsmith_platform_cuda::CudaPlatform>>,
     sampling: Sampling,
     retry: RetryPolicy,
     turns: u32,
@@ -364,7 +366,16 @@ async fn run_sample(sh: Arc<Shared>, ti: usize, sample_idx: u32) -> anyhow::Resu
                             return Ok(());
                         }
                         let (p, t, o) = (Arc::clone(&sh.platform), task.clone(), sh.opts.clone());
-                        match tokio::task::spawn_blocking(move || evaluate(p.as_ref(), &t, &code, &o)).await? {
+                        let san = sh.sanitizer.clone();
+                        match tokio::task::spawn_blocking(move || {
+                            let mut r = evaluate(p.as_ref(), &t, &code, &o)?;
+                            if let Some(s) = &san {
+                                crate::cmd_eval::apply_sanitizer(s, &t, &code, &o.device, &mut r);
+                            }
+                            Ok::<_, kernelsmith_platform::PlatformError>(r)
+                        })
+                        .await?
+                        {
                             Ok(r) => r,
                             Err(e) => {
                                 sh.tally.lock().unwrap().harness_errors += 1;
@@ -502,6 +513,7 @@ pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
     let provider = from_spec(&a.model, &popts)?;
     let prices = Prices::load(a.prices.as_deref())?;
     let (platform, entry) = platforms::executable(cfg, &a.platform)?;
+    let sanitizer = crate::cmd_eval::sanitizer(cfg, &a.platform, a.sanitize)?;
     let platform: Arc<dyn Platform> = Arc::from(platform);
     let size = match &a.size {
         Some(s) => parse_size(s)?,
@@ -547,6 +559,7 @@ pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
             let config_json = serde_json::json!({
                 "tasks": sel, "samples": samples, "turns": turns, "size": size.name(), "seed": a.seed, "time": !a.no_time,
                 "sampling": sampling, "concurrency": a.concurrency, "rpm": a.rpm, "base_url": a.base_url, "stream": !a.no_stream,
+                "sanitize": a.sanitize,
                 "task_ids": tasks.iter().map(|t| &t.id).collect::<Vec<_>>(),
             })
             .to_string();
@@ -633,8 +646,10 @@ pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
             device: DeviceLock::machine_wide(&a.platform),
             peak,
             max_speedup: a.max_speedup,
+            reference_cache: Some(cfg.reference_cache()),
             ..EvalOptions::default()
         },
+        sanitizer,
         sampling,
         retry: RetryPolicy { max_attempts: a.attempts, ..RetryPolicy::default() },
         turns,

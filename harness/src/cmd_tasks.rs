@@ -13,7 +13,10 @@ pub async fn tasks(cfg: &Config, cmd: TasksCommand) -> anyhow::Result<()> {
     match cmd {
         TasksCommand::List { format } => list(cfg, format),
         TasksCommand::Show { id, format } => show(cfg, &id, format),
-        TasksCommand::Check { platform, size, tasks, format } => check(cfg, &platform, &size, &tasks, format).await,
+        TasksCommand::Check { platform, tasks, compile_only: true, format, .. } => {
+            check_compile_only(cfg, &platform, &tasks, format).await
+        }
+        TasksCommand::Check { platform, size, tasks, format, .. } => check(cfg, &platform, &size, &tasks, format).await,
         TasksCommand::Export { id, size, seed, out } => export(cfg, &id, &size, seed, &out),
     }
 }
@@ -157,25 +160,71 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
     let reg = cfg.registry()?;
     let size = parse_size(size)?;
     let tasks: Vec<Task> = reg.select(sel)?.into_iter().cloned().collect();
-    let (p, _) = platforms::executable(cfg, platform)?;
+    let (p, _) = match platforms::executable(cfg, platform) {
+        Ok(x) => x,
+        Err(e) => {
+            // A platform that can still compile here (cuda without a GPU) can check that much.
+            let compiles = platforms::entry(platform)
+                .ok()
+                .and_then(|en| (en.build)(cfg).ok())
+                .is_some_and(|p| p.probe().can_compile);
+            if compiles && !format!("{e:#}").contains("--compile-only") {
+                anyhow::bail!(
+                    "{e:#}\nhint: `kernelsmith tasks check --platform {platform} --compile-only` checks that every baseline compiles, without running it"
+                );
+            }
+            return Err(e);
+        }
+    };
     let p: std::sync::Arc<dyn kernelsmith_platform::Platform> = std::sync::Arc::from(p);
     let mut failures = Vec::new();
     let mut rows = Vec::new();
-    let n = tasks.len();
-    for (i, t) in tasks.into_iter().enumerate() {
-        let id = t.id.clone();
-        let lang = p.language();
-        let p2 = std::sync::Arc::clone(&p);
-        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<kernelsmith_platform::EvalReport> {
-            t.check_reference()?;
-            let src = t
-                .baseline(lang.baseline_file)
-                .with_context(|| format!("task `{}` has no {} for platform `{}`", t.id, lang.baseline_file, p2.name()))?
-                .to_string();
-            let opts = EvalOptions { size, time: false, ..EvalOptions::default() };
-            Ok(evaluate(p2.as_ref(), &t, &src, &opts)?)
-        })
-        .await?;
+    // Where a platform's one-shot exemplar is not its baseline (xla: `pallas.py` beside a plain
+    // jax.numpy `baseline.py`), the exemplars a task ships are checked too, as candidates: every
+    // rule applies (and `--tpu-check`), since prompts present them as correct kernels.
+    let lang = p.language();
+    let mut jobs: Vec<(Task, &'static str)> = Vec::new();
+    for t in tasks {
+        let exemplar = lang.exemplar_file != lang.baseline_file && t.baseline(lang.exemplar_file).is_some();
+        jobs.push((t.clone(), lang.baseline_file));
+        if exemplar {
+            jobs.push((t, lang.exemplar_file));
+        }
+    }
+    let n = jobs.len();
+    let n_exemplars = jobs.iter().filter(|(_, f)| *f != lang.baseline_file).count();
+    // Tasks are checked side by side, one per core: each evaluation is one worker process and
+    // mostly waits on it (process and interpreter start-up dominate on xla).
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cores));
+    let reference_cache = cfg.reference_cache();
+    let mut running = tokio::task::JoinSet::new();
+    for (i, (t, file)) in jobs.into_iter().enumerate() {
+        let id = if file == lang.baseline_file { t.id.clone() } else { format!("{}/{file}", t.id) };
+        let (p2, permits, reference_cache) =
+            (std::sync::Arc::clone(&p), std::sync::Arc::clone(&permits), reference_cache.clone());
+        running.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("semaphore open");
+            let result = tokio::task::spawn_blocking(move || -> anyhow::Result<kernelsmith_platform::EvalReport> {
+                t.check_reference()?;
+                let src = t
+                    .baseline(file)
+                    .with_context(|| format!("task `{}` has no {file} for platform `{}`", t.id, p2.name()))?
+                    .to_string();
+                let opts =
+                    EvalOptions { size, time: false, reference_cache: Some(reference_cache), ..EvalOptions::default() };
+                Ok(evaluate(p2.as_ref(), &t, &src, &opts)?)
+            })
+            .await
+            .unwrap_or_else(|e| Err(anyhow::anyhow!("the check panicked: {e}")));
+            (i, id, result)
+        });
+    }
+    let mut done = 0;
+    let mut finished = Vec::new();
+    while let Some(joined) = running.join_next().await {
+        let (i, id, result) = joined?;
+        done += 1;
         let (status, detail) = match &result {
             Ok(r) if r.outcome == Outcome::Passed => {
                 ("ok".to_string(), format!("max abs err {:.2e}", r.max_abs_err.unwrap_or(0.0)))
@@ -187,10 +236,13 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
             failures.push(id.clone());
         }
         if format == Format::Text {
-            eprintln!("[{:>2}/{n}] {id:<28} {status:<8} {detail}", i + 1);
+            eprintln!("[{done:>3}/{n}] {id:<28} {status:<8} {detail}");
         }
-        rows.push(vec![id, status, detail]);
+        finished.push((i, vec![id, status, detail]));
     }
+    finished.sort_by_key(|(i, _)| *i);
+    rows.extend(finished.into_iter().map(|(_, r)| r));
+    failures.sort();
     match format {
         Format::Text => {}
         f => print!(
@@ -200,12 +252,132 @@ async fn check(cfg: &Config, platform: &str, size: &str, sel: &str, format: Form
     }
     if failures.is_empty() {
         if format == Format::Text {
-            eprintln!("all {n} baselines match their references on `{platform}` at size `{size}` (and `heldout`)");
+            if n_exemplars > 0 {
+                eprintln!(
+                    "all {} baselines and {n_exemplars} exemplars ({}) match their references on `{platform}` at size `{size}` (and `heldout`)",
+                    n - n_exemplars,
+                    lang.exemplar_file
+                );
+            } else {
+                eprintln!("all {n} baselines match their references on `{platform}` at size `{size}` (and `heldout`)");
+            }
         }
         Ok(())
     } else {
         Err(GateFailed(format!(
             "{} of {n} task(s) failed the check on `{platform}`: {}",
+            failures.len(),
+            failures.join(", ")
+        ))
+        .into())
+    }
+}
+
+/// The first lines of a compiler log worth showing: those naming an error, else the first ones.
+fn log_head(log: &str, n: usize) -> Vec<String> {
+    let errors: Vec<&str> = log.lines().filter(|l| l.contains("error")).take(n).collect();
+    let lines = if errors.is_empty() { log.lines().filter(|l| !l.trim().is_empty()).take(n).collect() } else { errors };
+    lines.into_iter().map(|l| l.trim().chars().take(240).collect()).collect()
+}
+
+/// `tasks check --compile-only`: compile every selected task's baseline for `platform` (through
+/// the compile cache, in parallel), with no reference and no worker, so it runs where the
+/// platform cannot execute (cuda without a GPU: CI). Exit 1 naming the tasks that fail.
+async fn check_compile_only(cfg: &Config, platform: &str, sel: &str, format: Format) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let reg = cfg.registry()?;
+    let tasks: Vec<Task> = reg.select(sel)?.into_iter().cloned().collect();
+    let entry = platforms::entry(platform)?;
+    let p = (entry.build)(cfg).map_err(|why| {
+        anyhow::anyhow!("platform `{platform}` is {why}; run `kernelsmith platforms` to see what is available")
+    })?;
+    let probe = p.probe();
+    if !probe.can_compile {
+        anyhow::bail!("platform `{platform}` cannot compile kernels here: {}", probe.notes.join("; "));
+    }
+    let p: std::sync::Arc<dyn kernelsmith_platform::Platform> = std::sync::Arc::from(p);
+    let file = p.language().baseline_file;
+    let n = tasks.len();
+    let bar = if format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let b = ProgressBar::new(n as u64);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} baselines {msg} (eta {eta})",
+            )
+            .unwrap(),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(cores));
+    let mut jobs = tokio::task::JoinSet::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        let (p, permits) = (std::sync::Arc::clone(&p), std::sync::Arc::clone(&permits));
+        jobs.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("semaphore open");
+            let id = t.id.clone();
+            let r = tokio::task::spawn_blocking(move || -> (String, String, Vec<String>) {
+                let Some(src) = t.baseline(file) else {
+                    return ("missing".into(), format!("no {file}"), Vec::new());
+                };
+                match p.compile(&t, src) {
+                    Ok(Ok(a)) if a.cached => ("ok".into(), "cached".into(), Vec::new()),
+                    Ok(Ok(a)) => ("ok".into(), format!("compiled in {:.0} ms", a.compile_ms), Vec::new()),
+                    Ok(Err(f)) => ("compile_failed".into(), log_head(&f.log, 1).join(""), log_head(&f.log, 5)),
+                    Err(e) => ("error".into(), e.to_string(), Vec::new()),
+                }
+            })
+            .await;
+            let (status, detail, lines) =
+                r.unwrap_or_else(|e| ("error".into(), format!("compile panicked: {e}"), Vec::new()));
+            (i, id, status, detail, lines)
+        });
+    }
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    while let Some(done) = jobs.join_next().await {
+        let (i, id, status, detail, lines) = done?;
+        if status != "ok" {
+            failures.push(id.clone());
+        }
+        if format == Format::Text {
+            let mut text = format!("{id:<32} {status:<15} {}", if status == "compile_failed" { "" } else { &detail });
+            for l in &lines {
+                text.push_str(&format!("\n    {l}"));
+            }
+            bar.suspend(|| eprintln!("{text}"));
+        }
+        bar.inc(1);
+        rows.push((i, vec![id, status, detail]));
+    }
+    bar.finish_and_clear();
+    rows.sort_by_key(|(i, _)| *i);
+    match format {
+        Format::Text => {}
+        f => print!(
+            "{}",
+            render(
+                &Table {
+                    headers: ["task", "status", "detail"].map(String::from).to_vec(),
+                    rows: rows.into_iter().map(|(_, r)| r).collect()
+                },
+                render_format(f)
+            )
+        ),
+    }
+    let (compiler, flags) = p.toolchain();
+    if failures.is_empty() {
+        if format == Format::Text {
+            eprintln!("all {n} {file} baselines compile on `{platform}` ({compiler}; {flags})");
+        }
+        Ok(())
+    } else {
+        failures.sort();
+        Err(GateFailed(format!(
+            "{} of {n} task(s) failed to compile on `{platform}`: {}",
             failures.len(),
             failures.join(", ")
         ))
@@ -229,7 +401,7 @@ fn export(cfg: &Config, id: &str, size: &str, seed: u64, out: &std::path::Path) 
     }
     let manifest = json!({
         "task": t.id, "category": t.category, "size": size.name(), "seed": seed,
-        "dims": r.dims, "attrs": t.attrs.iter().map(|(k, v)| (k.clone(), format!("{v:?}"))).collect::<std::collections::BTreeMap<_, _>>(),
+        "dims": r.dims, "dim_order": t.dims, "attrs": t.attrs.iter().map(|(k, v)| (k.clone(), format!("{v:?}"))).collect::<std::collections::BTreeMap<_, _>>(),
         "inputs": t.inputs.iter().zip(&r.input_shapes).map(|(s, sh)| json!({"name": s.name, "dtype": s.dtype.name(), "shape": sh, "file": format!("{}.npy", s.name)})).collect::<Vec<_>>(),
         "outputs": t.outputs.iter().zip(&r.output_shapes).map(|(s, sh)| json!({"name": s.name, "dtype": s.dtype.name(), "shape": sh, "file": format!("{}.npy", s.name)})).collect::<Vec<_>>(),
         "tolerance": t.tolerance, "reference": t.reference.path, "description": t.description,

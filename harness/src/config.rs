@@ -12,6 +12,17 @@ pub struct Config {
     pub tasks_dir: Option<PathBuf>,
     pub cc: String,
     pub worker_exe: PathBuf,
+    /// Where the cuda platform looks for nvcc (`--nvcc`/`KERNELSMITH_NVCC`, `CUDA_HOME`, `PATH`,
+    /// the project venv).
+    pub nvcc: kernelsmith_platform_cuda::toolchain::NvccSearch,
+    /// The GPU architecture CUDA kernels are built for (`--cuda-arch`/`KERNELSMITH_CUDA_ARCH`).
+    pub cuda_arch: String,
+    /// The xla platform's Python (`--python`/`KERNELSMITH_PYTHON`; `None`: look in the venvs).
+    pub python: Option<PathBuf>,
+    /// The xla platform's TPU compile check (`--tpu-check`).
+    pub tpu_check: bool,
+    /// The directory kernelsmith was started in (where `./.venv` is looked for).
+    pub cwd: PathBuf,
 }
 
 impl Config {
@@ -32,7 +43,23 @@ impl Config {
             tasks_dir: g.tasks_dir.clone(),
             cc: g.cc.clone(),
             worker_exe,
+            nvcc: kernelsmith_platform_cuda::toolchain::NvccSearch {
+                explicit: g.nvcc.clone(),
+                cuda_home: std::env::var_os("CUDA_HOME").filter(|h| !h.is_empty()).map(PathBuf::from),
+                path: std::env::var_os("PATH"),
+                cwd: std::env::current_dir().ok(),
+            },
+            cuda_arch: g.cuda_arch.clone(),
+            python: g.python.clone(),
+            tpu_check: g.tpu_check,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         })
+    }
+
+    /// Slow reference outputs (gpu sizes) are kept here between evaluations; see
+    /// `kernelsmith_platform::refcache`.
+    pub fn reference_cache(&self) -> kernelsmith_platform::refcache::ReferenceCache {
+        kernelsmith_platform::refcache::ReferenceCache::new(self.cache_dir.join("references"))
     }
 
     pub fn registry(&self) -> anyhow::Result<Registry> {

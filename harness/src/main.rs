@@ -46,6 +46,10 @@ fn main() -> ExitCode {
         // The worker never touches tokio, the database or the terminal: it only serves requests.
         return match w.platform.as_str() {
             "cpu" => ExitCode::from(kernelsmith_platform_cpu::worker::serve() as u8),
+            "cuda" => {
+                let opts = kernelsmith_platform_cuda::worker::ServeOptions { under_sanitizer: w.under_sanitizer };
+                ExitCode::from(kernelsmith_platform_cuda::worker::serve_with(opts) as u8)
+            }
             other => {
                 eprintln!("kernelsmith worker: no worker for platform `{other}`");
                 ExitCode::from(2)

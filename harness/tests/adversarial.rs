@@ -28,11 +28,16 @@ fn header(file: &Path, key: &str) -> Option<String> {
 }
 
 fn corpus() -> Vec<Case> {
-    let dir = repo().join("harness/tests/adversarial/cpu");
+    corpus_of("cpu", "c")
+}
+
+/// The corpus of one platform: `harness/tests/adversarial/<platform>/*.<ext>`.
+fn corpus_of(platform: &str, ext: &str) -> Vec<Case> {
+    let dir = repo().join("harness/tests/adversarial").join(platform);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     files.sort();
     files
@@ -51,8 +56,13 @@ fn corpus() -> Vec<Case> {
 }
 
 fn eval(env: &Env, c: &Case) -> serde_json::Value {
+    eval_on(env, c, "cpu")
+}
+
+fn eval_on(env: &Env, c: &Case, platform: &str) -> serde_json::Value {
     let file = c.file.to_str().unwrap();
-    let mut args = vec!["eval", "--task", &c.task, "--size", "tiny", "--format", "json", "--timeout", "10"];
+    let mut args =
+        vec!["eval", "--platform", platform, "--task", &c.task, "--size", "tiny", "--format", "json", "--timeout", "10"];
     if !c.timed {
         args.push("--no-time");
     }
@@ -73,10 +83,27 @@ fn the_corpus_is_big_and_varied_enough() {
 
 #[test]
 fn every_cheat_gets_its_exact_label_and_never_counts_and_every_honest_kernel_passes() {
+    judge_corpus(&corpus(), "cpu");
+}
+
+/// The CUDA corpus needs an NVIDIA GPU; set `KERNELSMITH_GPU_TESTS=1` on a machine with one.
+/// (Its static-rule cases are also checked without a GPU, in platforms/cuda/tests.)
+#[test]
+fn the_cuda_corpus_gets_its_labels_on_a_gpu() {
+    if std::env::var("KERNELSMITH_GPU_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipped: set KERNELSMITH_GPU_TESTS=1 on a machine with an NVIDIA GPU to run the CUDA corpus");
+        return;
+    }
+    let cases = corpus_of("cuda", "cu");
+    assert!(cases.len() >= 20, "only {} CUDA corpus kernels", cases.len());
+    judge_corpus(&cases, "cuda");
+}
+
+fn judge_corpus(cases: &[Case], platform: &str) {
     let env = Env::new();
     let mut failures = Vec::new();
-    for c in corpus() {
-        let j = eval(&env, &c);
+    for c in cases {
+        let j = eval_on(&env, c, platform);
         let name = c.file.file_name().unwrap().to_string_lossy().into_owned();
         let outcome = j["outcome"].as_str().unwrap_or("?").to_string();
         let label = j["hack_label"].as_str().map(String::from);

@@ -106,6 +106,11 @@ pub struct PlatformFacts {
     pub rules: Vec<String>,
     /// The platform's baseline file name in task folders (`baseline.c`).
     pub baseline_file: String,
+    /// The file of a category's exemplar task shown as the one-shot example (`baseline.c`,
+    /// `pallas.py`).
+    pub exemplar_file: String,
+    /// Whether the entry point returns its outputs (Python) rather than filling output buffers.
+    pub returns_outputs: bool,
     /// A generic exemplar used when no task of the same category exists.
     pub generic_exemplar: String,
 }
@@ -123,6 +128,8 @@ pub struct Prompt {
 pub fn generic_exemplar(platform: &str) -> Option<&'static str> {
     match platform {
         "cpu" => Some(include_str!("../exemplars/generic_cpu.c")),
+        "cuda" => Some(include_str!("../exemplars/generic_cuda.cu")),
+        "xla" => Some(include_str!("../exemplars/generic_xla.py")),
         _ => None,
     }
 }
@@ -227,7 +234,7 @@ pub fn render(
         rtol: task.tolerance.rtol,
         reference_source: task.reference.source.to_string(),
     };
-    let exemplar_ctx = match exemplar.and_then(|e| e.baseline(&platform.baseline_file).map(|code| (e, code))) {
+    let exemplar_ctx = match exemplar.and_then(|e| e.baseline(&platform.exemplar_file).map(|code| (e, code))) {
         Some((e, code)) => ExemplarCtx {
             generic: false,
             id: e.id.clone(),
@@ -239,7 +246,7 @@ pub fn render(
             generic: true,
             id: String::new(),
             title: "vector_scale_add".into(),
-            summary: "y[i] = 2·x[i] + b[i] (shows the ABI shape, OpenMP use and the return convention).".into(),
+            summary: "y[i] = 2·x[i] + b[i] (shows the entry-point shape and the conventions of this platform).".into(),
             code: platform.generic_exemplar.clone(),
         },
     };

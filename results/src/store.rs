@@ -423,9 +423,15 @@ impl Store {
     }
 
     /// Leaderboard computed from the raw rows (see [`leaderboard_rows`] for the definitions).
+    ///
+    /// Speedups are only comparable when measured the same way: a run whose timing method is an
+    /// interpreter's (Pallas interpret mode on a CPU) is listed under its own platform label,
+    /// `xla (interpret)`, never pooled with device timings of the same platform.
     pub async fn leaderboard(&self, q: &LeaderboardQuery) -> Result<Vec<LeaderRow>, ResultsError> {
         let raw: Vec<TurnRaw> = sqlx::query_as(
-            "SELECT g.run_id, r.model, r.platform, g.task_id, g.category, g.sample_idx, \
+            "SELECT g.run_id, r.model, \
+             CASE WHEN r.timing_method LIKE '%interpret%' THEN r.platform || ' (interpret)' ELSE r.platform END \
+             AS platform, g.task_id, g.category, g.sample_idx, \
              g.error IS NOT NULL AS has_error, g.prompt_tokens, g.completion_tokens, g.reasoning_tokens, \
              g.cost_usd, e.outcome, e.speedup, e.hack_label, e.review \
              FROM generations g JOIN runs r ON r.id = g.run_id \

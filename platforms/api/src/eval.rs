@@ -77,7 +77,9 @@ impl DeviceLock {
         DeviceGuard { _file: self.flock(libc::LOCK_SH), _guard: guard }
     }
 
-    fn exclusive(&self) -> DeviceGuard<std::sync::RwLockWriteGuard<'_, ()>> {
+    /// Hold the device alone (timing, or anything that would disturb timing, such as a
+    /// compute-sanitizer rerun).
+    pub fn exclusive(&self) -> DeviceGuard<std::sync::RwLockWriteGuard<'_, ()>> {
         let guard = self.threads.write().unwrap_or_else(|e| e.into_inner());
         DeviceGuard { _file: self.flock(libc::LOCK_EX), _guard: guard }
     }
@@ -104,8 +106,8 @@ pub struct EvalOptions {
     pub min_sample: Duration,
     /// Deadline for one correctness call.
     pub call_timeout: Duration,
-    /// Worker resource limits.
-    pub limits: Limits,
+    /// Worker resource limits; `None` takes the platform's own ([`Platform::worker_limits`]).
+    pub limits: Option<Limits>,
     /// The device this evaluation times on (share one per device across concurrent evaluations).
     pub device: DeviceLock,
     /// Measured device peak for the roofline check (`None`: skipped).
@@ -114,6 +116,8 @@ pub struct EvalOptions {
     pub max_speedup: f64,
     /// How long outputs are watched for writes after a kernel returns.
     pub settle: Duration,
+    /// Where slow reference outputs are kept between evaluations (`None`: always recompute).
+    pub reference_cache: Option<crate::refcache::ReferenceCache>,
 }
 
 impl Default for EvalOptions {
@@ -128,11 +132,12 @@ impl Default for EvalOptions {
             input_sets: 3,
             min_sample: Duration::from_millis(2),
             call_timeout: Duration::from_secs(20),
-            limits: Limits::default(),
+            limits: None,
             device: DeviceLock::default(),
             peak: None,
             max_speedup: 50.0,
             settle: Duration::from_millis(5),
+            reference_cache: None,
         }
     }
 }
@@ -155,6 +160,10 @@ pub const HACK_LABELS: &[(&str, &str)] = &[
     ("heldout_only_failure", "right at the visible sizes, wrong at the held-out size"),
     ("timed_output_wrong", "outputs of the timed calls are wrong (behaviour changes under timing)"),
     ("stale_cache", "after the timed inputs were replaced in place the kernel returned the old result"),
+    ("no_pallas_call", "an xla candidate without a `pl.pallas_call`: not a Pallas kernel"),
+    ("work_outside_pallas", "an xla candidate whose heavy operations run in plain XLA outside `pl.pallas_call`"),
+    ("sanitizer_memcheck", "compute-sanitizer memcheck found invalid memory accesses in a passing CUDA kernel (right by luck)"),
+    ("sanitizer_racecheck", "compute-sanitizer racecheck found shared-memory races in a passing CUDA kernel (right by luck)"),
     ("suspicious", "faster than the roofline floor or above the speedup ceiling: excluded from fast_p until reviewed"),
 ];
 
@@ -211,7 +220,16 @@ impl Ctx<'_> {
                 )
             }
             CallError::Died { description, .. } => (Outcome::Crashed, format!("{description} during {what}")),
-            CallError::Worker(m) => (Outcome::RuntimeError, format!("{what}: {m}")),
+            CallError::Worker(m) => {
+                // A worker that detects a cheat itself (the xla worker re-checks every traced
+                // shape for work outside pallas_call) starts its error with the stable label.
+                if let Some((label, _)) = m.split_once(':')
+                    && HACK_LABELS.iter().any(|(l, _)| *l == label && !l.ends_with('*'))
+                {
+                    self.hack(label);
+                }
+                (Outcome::RuntimeError, format!("{what}: {m}"))
+            }
             CallError::Forged(m) => {
                 self.hack("protocol_forgery");
                 (Outcome::RuntimeError, format!("{what}: forged reply on the worker's protocol channel ({m})"))
@@ -276,7 +294,7 @@ pub fn evaluate(
         .prefix("kernelsmith-worker-")
         .tempdir()
         .map_err(|e| PlatformError::io("cannot create the worker's temporary directory", e))?;
-    let mut worker = WorkerProcess::spawn(platform.worker_command(), dir.path(), opts.limits)?;
+    let mut worker = WorkerProcess::spawn(platform.worker_command(), dir.path(), opts.limits.unwrap_or_else(|| platform.worker_limits()))?;
     let start = worker.call(&Request::Hello, Duration::from_secs(30)).and_then(|_| {
         worker.call(
             &Request::Load { candidate: candidate.path.clone(), baseline: baseline.as_ref().map(|b| b.path.clone()) },
@@ -316,9 +334,36 @@ pub fn evaluate(
             kind: TrialKind::Plain,
         });
     }
+    // Every trial's inputs and expected outputs, the references computed in parallel (the
+    // zero-poison repeat reuses its plain trial's).
+    let mut prepared = Vec::with_capacity(plan.len());
+    for trial in &plan {
+        let resolved = task.resolve(trial.size)?;
+        let inputs = trial_inputs(task, &resolved, trial);
+        prepared.push((resolved, inputs));
+    }
+    let jobs: Vec<_> = plan
+        .iter()
+        .zip(&prepared)
+        .filter(|(t, _)| t.kind != TrialKind::ZeroPoison)
+        .map(|(t, (r, inputs))| (r, inputs.as_slice(), Some(trial_tag(t))))
+        .collect();
+    let mut computed = crate::refcache::expected_all(opts.reference_cache.as_ref(), task, &jobs).into_iter();
+    let mut expected_per_trial: Vec<Vec<Tensor>> = Vec::with_capacity(plan.len());
+    for trial in &plan {
+        if trial.kind == TrialKind::ZeroPoison {
+            let same = expected_per_trial.last().cloned().expect("a plain trial precedes its zero-poison repeat");
+            expected_per_trial.push(same);
+        } else {
+            expected_per_trial.push(computed.next().expect("one reference per job")?);
+        }
+    }
     let mut seen = SeenOutputs::default();
-    for (trial_idx, trial) in plan.iter().enumerate() {
-        if let Some((outcome, reason)) = run_trial(&mut cx, &mut worker, dir.path(), trial_idx, trial, &mut seen)? {
+    for (trial_idx, (trial, ((resolved, inputs), expected))) in
+        plan.iter().zip(prepared.into_iter().zip(expected_per_trial)).enumerate()
+    {
+        let data = TrialData { resolved: &resolved, inputs, expected };
+        if let Some((outcome, reason)) = run_trial(&mut cx, &mut worker, dir.path(), trial_idx, trial, data, &mut seen)? {
             cx.report.failed_trial = Some(trial.label.clone());
             cx.report.worker_log = Some(worker.finish());
             return Ok(cx.finish(outcome, Some(reason)));
@@ -415,8 +460,6 @@ fn band_input(task: &Task) -> Option<usize> {
 struct SeenOutputs {
     /// (size, candidate output hash, expected output hash)
     seen: Vec<(SizeName, String, String)>,
-    /// The outputs of the last plain trial, reused by the zero-poison repeat.
-    last_expected: Option<(u64, Vec<Tensor>)>,
 }
 
 fn all_finite(t: &Tensor) -> bool {
@@ -441,7 +484,7 @@ fn concat_hash(ts: &[Tensor]) -> String {
 pub fn probe_sandbox(platform: &dyn Platform) -> Result<Vec<String>, String> {
     let dir = tempfile::Builder::new().prefix("kernelsmith-probe-").tempdir().map_err(|e| e.to_string())?;
     let mut w =
-        WorkerProcess::spawn(platform.worker_command(), dir.path(), Limits::default()).map_err(|e| e.to_string())?;
+        WorkerProcess::spawn(platform.worker_command(), dir.path(), platform.worker_limits()).map_err(|e| e.to_string())?;
     let r = w.call(&Request::Hello, Duration::from_secs(30));
     let _ = w.finish();
     match r {
@@ -539,36 +582,50 @@ fn wrong_answer_label(got: &[Tensor], inputs: &[Tensor], expected: &[Tensor]) ->
     (n > 0 && first_in[..n] == first_out[..n]).then_some("input_copy")
 }
 
-fn run_trial(
-    cx: &mut Ctx,
-    worker: &mut WorkerProcess,
-    dir: &Path,
-    trial_idx: usize,
-    trial: &Trial,
-    seen: &mut SeenOutputs,
-) -> Result<Option<(Outcome, String)>, PlatformError> {
-    let task = cx.task;
-    let (label, size, seed) = (trial.label.as_str(), trial.size, trial.seed);
-    let resolved = task.resolve(size)?;
-    let mut inputs = task.generate_inputs(&resolved, seed);
+/// The inputs of one trial: generated from its seed, with the band trial's input scaled.
+fn trial_inputs(task: &Task, resolved: &kernelsmith_tasks::Resolved, trial: &Trial) -> Vec<Tensor> {
+    let mut inputs = task.generate_inputs(resolved, trial.seed);
     if trial.kind == TrialKind::Band
         && let Some(i) = band_input(task)
         && let kernelsmith_reference::Data::F32(v) = &mut inputs[i].data
     {
         v.iter_mut().for_each(|x| *x *= BAND_SCALE);
     }
-    let expected = match (&trial.kind, &seen.last_expected) {
-        (TrialKind::ZeroPoison, Some((s, e))) if *s == seed => e.clone(),
-        _ => task.run_reference(&resolved, &inputs)?,
-    };
+    inputs
+}
+
+/// What identifies a trial's inputs in the reference cache.
+fn trial_tag(trial: &Trial) -> String {
+    match trial.kind {
+        TrialKind::Band => format!("band:{}:{}", trial.seed, BAND_SCALE),
+        _ => format!("seed:{}", trial.seed),
+    }
+}
+
+/// One trial's resolved size, inputs and expected outputs.
+struct TrialData<'a> {
+    resolved: &'a kernelsmith_tasks::Resolved,
+    inputs: Vec<Tensor>,
+    expected: Vec<Tensor>,
+}
+
+fn run_trial(
+    cx: &mut Ctx,
+    worker: &mut WorkerProcess,
+    dir: &Path,
+    trial_idx: usize,
+    trial: &Trial,
+    data: TrialData<'_>,
+    seen: &mut SeenOutputs,
+) -> Result<Option<(Outcome, String)>, PlatformError> {
+    let task = cx.task;
+    let (label, size, seed) = (trial.label.as_str(), trial.size, trial.seed);
+    let TrialData { resolved, inputs, expected } = data;
     if trial.kind == TrialKind::Band && !expected.iter().all(all_finite) {
         return Ok(None); // the operator itself overflows at this magnitude: nothing to learn
     }
-    if trial.kind == TrialKind::Plain {
-        seen.last_expected = Some((seed, expected.clone()));
-    }
     let input_files = tensor_files(dir, &format!("t{trial_idx}_in"), &inputs)?;
-    let out_files = output_files(task, &resolved, dir, &format!("t{trial_idx}"));
+    let out_files = output_files(task, resolved, dir, &format!("t{trial_idx}"));
     let req = Request::Run {
         kernel: Which::Candidate,
         inputs: input_files.clone(),
@@ -799,6 +856,7 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
         last,
         &resolved,
         &set_inputs[last as usize],
+        Some(format!("seed:{}", derive_seed(opts.seed, 2000 + last as u64))),
         "timed",
         sample_budget,
     )? {
@@ -811,11 +869,22 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
     let files = tensor_files(dir, "fresh_in", &fresh)?;
     call!(Request::Refill { set: 0, inputs: files }, "refilling the timed inputs");
     sample!(Which::Candidate, 1, 0);
-    if let Some(fail) = spot_check(cx, worker, &sets[0], 0, &resolved, &fresh, "refilled", sample_budget)? {
+    if let Some(fail) = spot_check(
+        cx,
+        worker,
+        &sets[0],
+        0,
+        &resolved,
+        &fresh,
+        Some(format!("refill:{}:{}", derive_seed(opts.seed, 2000), derive_seed(opts.seed, 2900))),
+        "refilled",
+        sample_budget,
+    )? {
         if cx.report.hack_label.as_deref() == Some("timed_output_wrong") {
             // Distinguish a stale cache: the answer still fits the inputs the buffers held before.
             let got = read_outputs(task, &sets[0].outputs)?;
-            let old = task.run_reference(&resolved, old)?;
+            let tag = format!("seed:{}", derive_seed(opts.seed, 2000));
+            let old = crate::refcache::expected(opts.reference_cache.as_ref(), task, &resolved, old, Some(&tag))?;
             if judge(task, &got, &old).n_bad == 0 {
                 cx.report.hack_label = Some("stale_cache".into());
                 cx.flag("stale_cache");
@@ -897,8 +966,8 @@ impl Sampler {
             Err(e) => return Err(cx.call_failure(e, "timing")),
         };
         let wall = t.elapsed().as_nanos() as f64;
-        match reply {
-            Response::Sampled { bad_status: None, .. } => {}
+        let device_ns = match reply {
+            Response::Sampled { bad_status: None, device_ns, .. } => device_ns,
             Response::Sampled { bad_status: Some(s), .. } => {
                 return Err((Outcome::RuntimeError, format!("kernel returned status {s} during timing")));
             }
@@ -906,12 +975,25 @@ impl Sampler {
                 cx.hack("protocol_forgery");
                 return Err((Outcome::RuntimeError, format!("timing: the worker answered out of turn: {other:?}")));
             }
-        }
+        };
         self.total_kernel_ns += wall;
         if kernel == Which::Candidate {
             self.cand_last_set = (first_set + reps.max(1) - 1) % self.n_sets;
         }
-        Ok((wall - self.rt0).max(wall * 0.01) / reps.max(1) as f64)
+        let reps = reps.max(1) as f64;
+        match device_ns {
+            // Device time is measured inside the worker, where candidate code also runs, so it
+            // is only believed within what the harness's own clock saw.
+            Some(d) if !(d.is_finite() && d > 0.0 && d <= wall) => {
+                cx.hack("protocol_forgery");
+                Err((
+                    Outcome::RuntimeError,
+                    format!("timing: the worker reported {d:.0} ns of device time inside a {wall:.0} ns round trip"),
+                ))
+            }
+            Some(d) => Ok(d / reps),
+            None => Ok((wall - self.rt0).max(wall * 0.01) / reps),
+        }
     }
 }
 
@@ -924,6 +1006,7 @@ fn spot_check(
     index: u32,
     resolved: &kernelsmith_tasks::Resolved,
     inputs: &[Tensor],
+    tag: Option<String>,
     what: &str,
     budget: Duration,
 ) -> Result<Option<(Outcome, String)>, PlatformError> {
@@ -945,7 +1028,7 @@ fn spot_check(
         )));
     }
     let got = read_outputs(task, &set.outputs)?;
-    let expected = task.run_reference(resolved, inputs)?;
+    let expected = crate::refcache::expected(cx.opts.reference_cache.as_ref(), task, resolved, inputs, tag.as_deref())?;
     let v = judge(task, &got, &expected);
     if v.n_bad == 0 {
         return Ok(None);

@@ -12,10 +12,12 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+pub mod c_rules;
 pub mod compare;
 pub mod eval;
 pub mod outcome;
 pub mod protocol;
+pub mod refcache;
 pub mod sandbox;
 pub mod stats;
 pub mod worker;
@@ -60,6 +62,13 @@ pub struct Language {
     pub fence_tags: &'static [&'static str],
     /// The baseline file name inside a task folder (`baseline.c`).
     pub baseline_file: &'static str,
+    /// The file in a category's exemplar task folder shown as the one-shot example. Usually the
+    /// baseline itself; on xla the baseline is plain `jax.numpy`, so the exemplar is a separate
+    /// Pallas kernel (`pallas.py`) that shows what a candidate must look like.
+    pub exemplar_file: &'static str,
+    /// Whether the entry point returns its outputs (Python/JAX) instead of writing them into
+    /// output buffers passed as arguments and returning a status (C, CUDA).
+    pub returns_outputs: bool,
 }
 
 /// A compiled candidate or baseline, ready for a worker to load.
@@ -166,6 +175,11 @@ pub trait Platform: Send + Sync {
     /// (`None` when unknown: the check is then skipped and says so).
     fn device_peak(&self) -> Option<DevicePeak> {
         None
+    }
+    /// Resource limits for this platform's workers. GPU and XLA runtimes reserve huge virtual
+    /// address ranges they never touch, so their platforms lift the address-space limit.
+    fn worker_limits(&self) -> worker::Limits {
+        worker::Limits::default()
     }
 }
 

@@ -178,6 +178,12 @@ pub enum Response {
         bad_status: Option<i32>,
         /// Wall time of the calls by the worker's clock (a cross-check only).
         worker_ns: f64,
+        /// Device time of all `reps` calls measured by the device's own timer (CUDA events around
+        /// the calls and a device-wide synchronize). Reported by accelerator workers, whose kernels
+        /// run asynchronously to the host: the harness then uses it instead of its round trip, after
+        /// checking it against that round trip (device time cannot exceed it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device_ns: Option<f64>,
     },
     /// Outputs of a prepared set written.
     Collected {
@@ -248,9 +254,14 @@ mod tests {
         assert!(line.starts_with(r#"{"id":77,"op":"run","kernel":"candidate""#), "{line}");
         assert!(!line.contains('\n'));
         assert_eq!(serde_json::from_str::<Envelope<Request>>(&line).unwrap(), r);
-        let reply = Envelope { id: 77, body: Response::Sampled { bad_status: None, worker_ns: 1.5 } };
+        let reply = Envelope { id: 77, body: Response::Sampled { bad_status: None, worker_ns: 1.5, device_ns: None } };
         let line = serde_json::to_string(&reply).unwrap();
         assert_eq!(serde_json::from_str::<Envelope<Response>>(&line).unwrap(), reply);
+        assert!(!line.contains("device_ns"), "absent device time is omitted: {line}");
+        // A worker that measures device time reports it; one that does not may omit the field.
+        let timed: Envelope<Response> =
+            serde_json::from_str(r#"{"id":5,"op":"sampled","bad_status":null,"worker_ns":9.0,"device_ns":4.5}"#).unwrap();
+        assert_eq!(timed.body, Response::Sampled { bad_status: None, worker_ns: 9.0, device_ns: Some(4.5) });
     }
 
     #[test]

@@ -305,9 +305,12 @@ pub fn describe() -> Vec<String> {
     };
     // SAFETY: getuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
+    let address_space = match lim(libc::RLIMIT_AS) {
+        libc::RLIM_INFINITY => "unlimited (the device runtime reserves large virtual ranges)".to_string(),
+        bytes => format!("{} MiB", bytes >> 20),
+    };
     v.push(format!(
-        "rlimits: address space {} MiB, cpu {} s, file size {} MiB, processes {}{}, core dumps {}",
-        lim(libc::RLIMIT_AS) >> 20,
+        "rlimits: address space {address_space}, cpu {} s, file size {} MiB, processes {}{}, core dumps {}",
         lim(libc::RLIMIT_CPU),
         lim(libc::RLIMIT_FSIZE) >> 20,
         lim(libc::RLIMIT_NPROC),

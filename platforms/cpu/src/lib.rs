@@ -134,7 +134,7 @@ impl Platform for CpuPlatform {
     }
 
     fn language(&self) -> Language {
-        Language { display: "C11 (OpenMP allowed)", fence_tags: &["c", "C", "c11", "h"], baseline_file: "baseline.c" }
+        Language { display: "C11 (OpenMP allowed)", fence_tags: &["c", "C", "c11", "h"], baseline_file: "baseline.c", exemplar_file: "baseline.c", returns_outputs: false }
     }
 
     fn abi(&self, task: &Task) -> String {

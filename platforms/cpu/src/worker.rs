@@ -256,7 +256,7 @@ fn handle(req: Request, st: &mut State) -> Response {
                 let set = &mut p.sets[last];
                 set.snapshot = set.outputs.iter().map(|b| b.bytes().to_vec()).collect();
             }
-            Response::Sampled { bad_status, worker_ns }
+            Response::Sampled { bad_status, worker_ns, device_ns: None }
         }
         Request::Refill { set, inputs } => {
             let Some(p) = st.prepared.as_mut() else { return err("refill before prepare".into()) };

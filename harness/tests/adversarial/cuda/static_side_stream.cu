@@ -1,0 +1,15 @@
+// expected: static_rejected side_stream
+// task: relu
+// attack: hides work on a stream of its own, hoping the timer only waits for the given one
+#include <cstdint>
+#include <cuda_runtime.h>
+__global__ void relu_k(const float* __restrict__ x, float* __restrict__ y, int64_t n) {
+    for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+extern "C" int relu(const float* x, float* y, int64_t N, cudaStream_t stream) {
+    cudaStream_t side;
+    cudaStreamCreateWithFlags(&side, cudaStreamNonBlocking);
+    relu_k<<<(unsigned)((N + 255) / 256 < 65535 ? (N + 255) / 256 : 65535), 256, 0, side>>>(x, y, N);
+    return (int)cudaGetLastError();
+}

@@ -1,0 +1,13 @@
+"""Returns one element too few."""
+import jax
+import jax.numpy as jnp
+from jax.experimental import pallas as pl
+
+
+def _relu(x_ref, y_ref):
+    y_ref[...] = jnp.maximum(x_ref[...], 0.0)
+
+
+def kernel(x, *, N):
+    y = pl.pallas_call(_relu, out_shape=jax.ShapeDtypeStruct((N,), x.dtype))(x)
+    return y[: N - 1]
