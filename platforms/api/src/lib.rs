@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+pub mod build;
 pub mod c_rules;
 pub mod compare;
 pub mod eval;

@@ -15,9 +15,10 @@ use kernelsmith_platform::{
     Artifact, CompileFailure, DevicePeak, Language, Platform, PlatformError, Probe, Violation, content_hash,
 };
 use kernelsmith_tasks::Task;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use kernelsmith_platform::build::{Build, cached_build};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
 
 /// How the cpu platform compiles and where it keeps things.
 #[derive(Clone, Debug)]
@@ -79,31 +80,6 @@ impl CpuPlatform {
 
 const PREFIX: &str = "";
 
-/// Run the compiler with its output captured in `out_path` (inside the private build folder, so
-/// concurrent compiles never share a log), stopping it after `timeout`.
-fn run_with_timeout(mut cmd: Command, timeout: Duration, out_path: &Path) -> std::io::Result<(bool, String)> {
-    let log = std::fs::File::create(out_path)?;
-    let mut child = cmd.stdout(Stdio::from(log.try_clone()?)).stderr(Stdio::from(log)).stdin(Stdio::null()).spawn()?;
-    let t0 = Instant::now();
-    let read = || String::from_utf8_lossy(&std::fs::read(out_path).unwrap_or_default()).into_owned();
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok((status.success(), read()));
-        }
-        if t0.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            let mut text = read();
-            text.push_str(&format!(
-                "\nkernelsmith: the compiler did not finish within {} s and was stopped\n",
-                timeout.as_secs()
-            ));
-            return Ok((false, text));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 impl Platform for CpuPlatform {
     fn name(&self) -> &'static str {
         "cpu"
@@ -159,58 +135,36 @@ impl Platform for CpuPlatform {
             self.config.cc.as_bytes(),
         ]);
         let root = self.config.cache_dir.join("cpu");
-        let dir = root.join(&key);
-        let lib = dir.join("kernel.so");
-        if lib.is_file() {
-            return Ok(Ok(Artifact { path: lib, cached: true, compile_ms: 0.0 }));
-        }
-        std::fs::create_dir_all(&root).map_err(|e| {
-            PlatformError::io(
-                format!("cannot create the compile cache {} (set --cache-dir or KERNELSMITH_CACHE)", root.display()),
-                e,
-            )
-        })?;
-        // Unique per compile, not just per process: identical candidates compile concurrently.
-        static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = root.join(format!(".build-{key}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let io = |what: &str, p: &Path, e| PlatformError::io(format!("cannot {what} {}", p.display()), e);
-        std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
-        std::fs::write(tmp.join("candidate.c"), source).map_err(|e| io("write", &tmp, e))?;
-        std::fs::write(tmp.join("kernelsmith_abi.h"), &header).map_err(|e| io("write", &tmp, e))?;
-        std::fs::write(tmp.join("kernelsmith_shim.c"), &shim).map_err(|e| io("write", &tmp, e))?;
-        let mut cmd = Command::new(&self.config.cc);
-        cmd.current_dir(&tmp).args(&self.config.flags).args([
-            "-I.",
-            "-include",
-            "kernelsmith_abi.h",
-            "candidate.c",
-            "kernelsmith_shim.c",
-            "-o",
-            "kernel.so",
-            "-lm",
-            "-Wl,-Bsymbolic",
-        ]);
-        let t0 = Instant::now();
-        let (ok, log) =
-            run_with_timeout(cmd, self.config.compile_timeout, &tmp.join("compiler-output.txt")).map_err(|e| {
-                PlatformError::Unavailable {
-                    platform: "cpu".into(),
-                    reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc),
-                }
-            })?;
-        let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
-        let _ = std::fs::write(tmp.join("build.log"), &log);
-        if !ok {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Ok(Err(CompileFailure { log, compile_ms }));
-        }
-        // Publish atomically; a concurrent identical compile may have won the race, which is fine.
-        if std::fs::rename(&tmp, &dir).is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        Ok(Ok(Artifact { path: lib, cached: false, compile_ms }))
+        let build = Build {
+            root: &root,
+            key: &key,
+            artifact: "kernel.so",
+            files: &[("candidate.c", source), ("kernelsmith_abi.h", &header), ("kernelsmith_shim.c", &shim)],
+            timeout: self.config.compile_timeout,
+            compiler: "the C compiler",
+        };
+        cached_build(
+            &build,
+            |_| {
+                let mut cmd = Command::new(&self.config.cc);
+                cmd.args(&self.config.flags).args([
+                    "-I.",
+                    "-include",
+                    "kernelsmith_abi.h",
+                    "candidate.c",
+                    "kernelsmith_shim.c",
+                    "-o",
+                    "kernel.so",
+                    "-lm",
+                    "-Wl,-Bsymbolic",
+                ]);
+                cmd
+            },
+            |e| PlatformError::Unavailable {
+                platform: "cpu".into(),
+                reason: format!("cannot run the C compiler `{}`: {e} (install gcc or set CC)", self.config.cc),
+            },
+        )
     }
 
     fn worker_command(&self) -> Command {

@@ -23,16 +23,16 @@ pub mod worker;
 
 use device::DeviceInfo;
 use kernelsmith_platform::abi::{c_header, c_prototype, c_shim_with};
+use kernelsmith_platform::build::{Build, cached_build};
 use kernelsmith_platform::worker::Limits;
 use kernelsmith_platform::{
     Artifact, CompileFailure, DevicePeak, Language, Platform, PlatformError, Probe, Violation, content_hash,
 };
 use kernelsmith_tasks::Task;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use toolchain::{Nvcc, NvccSearch};
 
 /// How the cuda platform compiles and where it keeps things.
@@ -154,37 +154,6 @@ impl CudaPlatform {
     }
 }
 
-/// Run `cmd` with its output captured in `out_path` (inside the private build folder), in its own
-/// process group so a timeout stops nvcc's children (cicc, ptxas, the host compiler) too.
-fn run_with_timeout(mut cmd: Command, timeout: Duration, out_path: &Path) -> std::io::Result<(bool, String)> {
-    let log = std::fs::File::create(out_path)?;
-    let mut child = cmd
-        .stdout(Stdio::from(log.try_clone()?))
-        .stderr(Stdio::from(log))
-        .stdin(Stdio::null())
-        .process_group(0)
-        .spawn()?;
-    let t0 = Instant::now();
-    let read = || String::from_utf8_lossy(&std::fs::read(out_path).unwrap_or_default()).into_owned();
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok((status.success(), read()));
-        }
-        if t0.elapsed() > timeout {
-            // SAFETY: kill(2) on the process group this child leads.
-            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-            let _ = child.wait();
-            let mut text = read();
-            text.push_str(&format!(
-                "\nkernelsmith: nvcc did not finish within {} s and was stopped\n",
-                timeout.as_secs()
-            ));
-            return Ok((false, text));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 impl Platform for CudaPlatform {
     fn name(&self) -> &'static str {
         "cuda"
@@ -270,59 +239,37 @@ impl Platform for CudaPlatform {
             nvcc.path.as_os_str().as_encoded_bytes(),
         ]);
         let root = self.config.cache_dir.join("cuda");
-        let dir = root.join(&key);
-        let lib = dir.join("kernel.so");
-        if lib.is_file() {
-            return Ok(Ok(Artifact { path: lib, cached: true, compile_ms: 0.0 }));
-        }
-        std::fs::create_dir_all(&root).map_err(|e| {
-            PlatformError::io(
-                format!("cannot create the compile cache {} (set --cache-dir or KERNELSMITH_CACHE)", root.display()),
-                e,
-            )
-        })?;
-        // Unique per compile, not just per process: identical candidates compile concurrently.
-        static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = root.join(format!(".build-{key}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let io = |what: &str, p: &Path, e| PlatformError::io(format!("cannot {what} {}", p.display()), e);
-        std::fs::create_dir_all(&tmp).map_err(|e| io("create", &tmp, e))?;
-        std::fs::write(tmp.join("candidate.cu"), source).map_err(|e| io("write", &tmp, e))?;
-        std::fs::write(tmp.join("kernelsmith_abi.h"), &header).map_err(|e| io("write", &tmp, e))?;
-        std::fs::write(tmp.join("kernelsmith_shim.cu"), &shim).map_err(|e| io("write", &tmp, e))?;
-        let mut cmd = Command::new(&nvcc.path);
-        cmd.current_dir(&tmp).args(&self.flags).args([
-            "-I.",
-            "-include",
-            "kernelsmith_abi.h",
-            "candidate.cu",
-            "kernelsmith_shim.cu",
-            "-o",
-            "kernel.so",
-        ]);
-        if let Some(lib_dir) = &nvcc.lib_dir {
-            cmd.arg(format!("-L{}", lib_dir.display()));
-        }
-        let t0 = Instant::now();
-        let (ok, log) =
-            run_with_timeout(cmd, self.config.compile_timeout, &tmp.join("compiler-output.txt")).map_err(|e| {
-                PlatformError::Unavailable {
-                    platform: "cuda".into(),
-                    reason: format!("cannot run nvcc `{}`: {e}", nvcc.path.display()),
+        let build = Build {
+            root: &root,
+            key: &key,
+            artifact: "kernel.so",
+            files: &[("candidate.cu", source), ("kernelsmith_abi.h", &header), ("kernelsmith_shim.cu", &shim)],
+            timeout: self.config.compile_timeout,
+            compiler: "nvcc",
+        };
+        cached_build(
+            &build,
+            |_| {
+                let mut cmd = Command::new(&nvcc.path);
+                cmd.args(&self.flags).args([
+                    "-I.",
+                    "-include",
+                    "kernelsmith_abi.h",
+                    "candidate.cu",
+                    "kernelsmith_shim.cu",
+                    "-o",
+                    "kernel.so",
+                ]);
+                if let Some(lib_dir) = &nvcc.lib_dir {
+                    cmd.arg(format!("-L{}", lib_dir.display()));
                 }
-            })?;
-        let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
-        if !ok {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Ok(Err(CompileFailure { log, compile_ms }));
-        }
-        let _ = std::fs::write(tmp.join("build.log"), &log);
-        // Publish atomically; a concurrent identical compile may have won the race, which is fine.
-        if std::fs::rename(&tmp, &dir).is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        Ok(Ok(Artifact { path: lib, cached: false, compile_ms }))
+                cmd
+            },
+            |e| PlatformError::Unavailable {
+                platform: "cuda".into(),
+                reason: format!("cannot run nvcc `{}`: {e}", nvcc.path.display()),
+            },
+        )
     }
 
     fn worker_command(&self) -> Command {
