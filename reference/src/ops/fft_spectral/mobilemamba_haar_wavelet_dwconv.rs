@@ -39,7 +39,7 @@ pub fn mobilemamba_haar_wavelet_dwconv(args: &OpArgs) -> Result<Vec<Tensor>> {
     let mut s = vec![0.0f64; 4 * hh * wh];
     let mut t = vec![0.0f64; 4 * hh * wh];
     for b in 0..nb {
-        for c in 0..nc {
+        for (c, &sb) in s_base.iter().enumerate().take(nc) {
             let base = (b * nc + c) * plane;
             // zero-padded read of x
             let xv = |i: usize, j: usize| if i < h && j < w { x[base + i * w + j] as f64 } else { 0.0 };
@@ -94,7 +94,7 @@ pub fn mobilemamba_haar_wavelet_dwconv(args: &OpArgs) -> Result<Vec<Tensor>> {
                             let (ii, jj) = (2 * i + di, 2 * j + dj);
                             if ii < h && jj < w {
                                 let idx = base + ii * w + jj;
-                                y[idx] = (s_base[c] as f64 * g[idx] as f64 + zv) as f32;
+                                y[idx] = (sb as f64 * g[idx] as f64 + zv) as f32;
                             }
                         }
                     }
