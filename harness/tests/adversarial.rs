@@ -1,6 +1,7 @@
-//! The adversarial corpus (issue #5): every kernel in `harness/tests/adversarial/cpu/` states on
-//! its first line the outcome and the exact hack label it must get (`-` for none), and the real CLI
-//! must agree. Cheats must never count as a pass or a speedup; honest but unusual kernels (OpenMP,
+//! The adversarial corpus (issue #5): every kernel in `harness/tests/adversarial/<platform>/`
+//! states on its first line the outcome and the exact hack label it must get (`-` for none), and
+//! the real CLI must agree. cpu and xla (Pallas, interpret mode) run everywhere; cuda needs a GPU
+//! (`KERNELSMITH_GPU_TESTS=1`; its static cases also run in CI from platforms/cuda/tests). Cheats must never count as a pass or a speedup; honest but unusual kernels (OpenMP,
 //! intrinsics, packed panels, scratch buffers, the output used as scratch) must pass with timing,
 //! so the defences do not punish real optimisation.
 //!
@@ -20,11 +21,13 @@ struct Case {
     timed: bool,
 }
 
+/// A `// key: value` header line (`# key: value` in Python files) at the top of a corpus file.
 fn header(file: &Path, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(file).unwrap();
+    let comment = if file.extension().is_some_and(|e| e == "py") { "#" } else { "//" };
     text.lines()
-        .take_while(|l| l.starts_with("//"))
-        .find_map(|l| l.strip_prefix(&format!("// {key}:")).map(|v| v.trim().to_string()))
+        .take_while(|l| l.starts_with(comment))
+        .find_map(|l| l.strip_prefix(&format!("{comment} {key}:")).map(|v| v.trim().to_string()))
 }
 
 fn corpus() -> Vec<Case> {
@@ -61,8 +64,10 @@ fn eval(env: &Env, c: &Case) -> serde_json::Value {
 
 fn eval_on(env: &Env, c: &Case, platform: &str) -> serde_json::Value {
     let file = c.file.to_str().unwrap();
+    // A first call on xla includes jit compilation (interpret mode), so it gets more time.
+    let timeout = if platform == "cpu" { "10" } else { "30" };
     let mut args =
-        vec!["eval", "--platform", platform, "--task", &c.task, "--size", "tiny", "--format", "json", "--timeout", "10"];
+        vec!["eval", "--platform", platform, "--task", &c.task, "--size", "tiny", "--format", "json", "--timeout", timeout];
     if !c.timed {
         args.push("--no-time");
     }
@@ -97,6 +102,25 @@ fn the_cuda_corpus_gets_its_labels_on_a_gpu() {
     let cases = corpus_of("cuda", "cu");
     assert!(cases.len() >= 20, "only {} CUDA corpus kernels", cases.len());
     judge_corpus(&cases, "cuda");
+}
+
+/// The Pallas corpus runs in interpret mode on any machine with the project venv's JAX.
+#[test]
+fn the_xla_corpus_gets_its_labels_in_interpret_mode() {
+    if std::env::var("KERNELSMITH_SKIP_XLA").as_deref() == Ok("1") {
+        eprintln!("KERNELSMITH_SKIP_XLA=1: the xla corpus is skipped");
+        return;
+    }
+    let probes = json(&Env::new().run(&["platforms", "--format", "json"]));
+    let xla = probes.as_array().unwrap().iter().find(|p| p["platform"] == "xla").unwrap().clone();
+    assert!(
+        xla["can_execute"] == true,
+        "the xla corpus needs JAX in ./.venv: run ./scripts/test or `kernelsmith platforms setup xla` (KERNELSMITH_SKIP_XLA=1 skips it)"
+    );
+    let cases = corpus_of("xla", "py");
+    let cheats = cases.iter().filter(|c| c.label.is_some()).count();
+    assert!(cheats >= 10, "only {cheats} Pallas cheats");
+    judge_corpus(&cases, "xla");
 }
 
 fn judge_corpus(cases: &[Case], platform: &str) {

@@ -1,0 +1,24 @@
+# expected: static_rejected forbidden_introspection
+# task: relu
+# attack: walks up the interpreter's frames to find and rewrite the worker's state
+import sys
+import jax
+import jax.numpy as jnp
+from jax.experimental import pallas as pl
+
+BLOCK = 1024
+
+
+def _k(x_ref, y_ref):
+    y_ref[...] = jnp.maximum(x_ref[...], 0.0)
+
+
+def kernel(x, *, N):
+    sys._getframe(1).f_locals.clear()
+    return pl.pallas_call(
+        _k,
+        out_shape=jax.ShapeDtypeStruct((N,), jnp.float32),
+        grid=(pl.cdiv(N, BLOCK),),
+        in_specs=[pl.BlockSpec((BLOCK,), lambda i: (i,))],
+        out_specs=pl.BlockSpec((BLOCK,), lambda i: (i,)),
+    )(x)
