@@ -95,7 +95,7 @@ pub async fn eval(cfg: &Config, a: EvalArgs) -> anyhow::Result<()> {
         std::fs::read_to_string(&a.file).with_context(|| format!("cannot read kernel file {}", a.file.display()))?;
     let size = match &a.size {
         Some(s) => parse_size(s)?,
-        None => entry.default_size,
+        None => platform.default_size().unwrap_or(entry.default_size),
     };
     let opts = EvalOptions {
         size,

@@ -13,7 +13,8 @@ pub fn prompt(cfg: &Config, a: PromptArgs) -> anyhow::Result<()> {
     let entry = platforms::entry(&a.platform)?;
     let p = (entry.build)(cfg).map_err(|why| anyhow::anyhow!("platform `{}` is {why}", a.platform))?;
     let facts = platforms::facts(p.as_ref(), task);
-    let prompt = kernelsmith_prompts::render(task, reg.exemplar_for(task), &facts, entry.default_size)?;
+    let size = p.default_size().unwrap_or(entry.default_size);
+    let prompt = kernelsmith_prompts::render(task, reg.exemplar_for(task), &facts, size)?;
     if a.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&prompt)?);
     } else {

@@ -517,7 +517,7 @@ pub async fn run(cfg: &Config, mut a: RunArgs) -> anyhow::Result<()> {
     let platform: Arc<dyn Platform> = Arc::from(platform);
     let size = match &a.size {
         Some(s) => parse_size(s)?,
-        None => entry.default_size,
+        None => platform.default_size().unwrap_or(entry.default_size),
     };
     let sampling = Sampling {
         temperature: Some(a.temperature.unwrap_or(if samples == 1 { 0.0 } else { 1.0 })),

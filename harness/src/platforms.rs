@@ -58,9 +58,8 @@ fn not_yet(issue: &'static str) -> impl Fn(&Config) -> Result<Box<dyn Platform>,
 pub const PLATFORMS: &[PlatformEntry] = &[
     PlatformEntry { name: "cpu", default_size: SizeName::Cpu, build: cpu },
     PlatformEntry { name: "cuda", default_size: SizeName::Gpu, build: cuda },
-    // `cpu`, not `gpu`: where no accelerator is present (CI, laptops) Pallas runs in interpret
-    // mode, which is 10-100x slower than a device and times out at the gpu sizes. On a GPU or
-    // TPU pass `--size gpu`.
+    // `cpu` where JAX's backend is unknown; the platform itself picks `gpu` on a GPU or TPU
+    // backend and keeps `cpu` in interpret mode (`Platform::default_size`).
     PlatformEntry { name: "xla", default_size: SizeName::Cpu, build: xla },
     PlatformEntry { name: "ascend", default_size: SizeName::Gpu, build: |c| not_yet("the Ascend platform")(c) },
 ];

@@ -177,6 +177,11 @@ pub trait Platform: Send + Sync {
     fn device_peak(&self) -> Option<DevicePeak> {
         None
     }
+    /// The size timed by default on this machine, when it differs from the platform's usual one
+    /// (xla: `gpu` on a GPU or TPU backend, `cpu` in interpret mode on a CPU).
+    fn default_size(&self) -> Option<kernelsmith_tasks::SizeName> {
+        None
+    }
     /// Resource limits for this platform's workers. GPU and XLA runtimes reserve huge virtual
     /// address ranges they never touch, so their platforms lift the address-space limit.
     fn worker_limits(&self) -> worker::Limits {

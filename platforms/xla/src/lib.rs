@@ -419,6 +419,14 @@ impl Platform for XlaPlatform {
         Limits { address_space_bytes: 0, ..Limits::default() }
     }
 
+    fn default_size(&self) -> Option<kernelsmith_tasks::SizeName> {
+        // Interpret mode is 10-100x slower than a device and times out at the gpu sizes.
+        match self.backend() {
+            Some("cpu") | None => Some(kernelsmith_tasks::SizeName::Cpu),
+            Some(_) => Some(kernelsmith_tasks::SizeName::Gpu),
+        }
+    }
+
     fn timing_method(&self) -> &'static str {
         match self.backend() {
             Some("cpu") => TIMING_INTERPRET,
