@@ -10,8 +10,9 @@
 //! answers.
 //!
 //! Only references that took at least [`ReferenceCache::min_compute`] are stored, so the cache
-//! holds the slow ones and stays small; a file that is missing, truncated or unreadable is simply
-//! recomputed. Delete the folder at any time.
+//! holds the slow ones; past [`ReferenceCache::max_bytes`] the least recently used entries are
+//! removed. A file that is missing, truncated or unreadable is simply recomputed. Delete the
+//! folder at any time.
 
 use crate::content_hash;
 use kernelsmith_reference::{Data, Tensor};
@@ -26,12 +27,14 @@ pub struct ReferenceCache {
     pub dir: PathBuf,
     /// References faster than this are recomputed instead of stored.
     pub min_compute: Duration,
+    /// The most the folder may hold; storing past it evicts the least recently used entries.
+    pub max_bytes: u64,
 }
 
 impl ReferenceCache {
-    /// A cache in `dir` storing references that take 200 ms or more.
+    /// A cache in `dir` storing references that take 200 ms or more, up to 8 GiB.
     pub fn new(dir: impl Into<PathBuf>) -> ReferenceCache {
-        ReferenceCache { dir: dir.into(), min_compute: Duration::from_millis(200) }
+        ReferenceCache { dir: dir.into(), min_compute: Duration::from_millis(200), max_bytes: 8 << 30 }
     }
 
     fn key(task: &Task, resolved: &Resolved, tag: &str) -> String {
@@ -64,7 +67,40 @@ impl ReferenceCache {
                 }
                 Tensor::new(shape.clone(), Data::from_le_bytes(spec.dtype, &bytes)?).ok()
             })
-            .collect()
+            .collect::<Option<Vec<_>>>()
+            .inspect(|_| {
+                // Mark the entry used, for eviction (folder mtimes are the LRU order).
+                let _ = std::fs::File::open(&dir).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+            })
+    }
+
+    /// Remove the least recently used entries until the folder holds at most `max_bytes`.
+    fn evict(&self) {
+        let Ok(read) = std::fs::read_dir(&self.dir) else { return };
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = read
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(|e| {
+                let used = e.metadata().and_then(|m| m.modified()).ok()?;
+                let bytes = std::fs::read_dir(e.path())
+                    .ok()?
+                    .filter_map(Result::ok)
+                    .filter_map(|f| f.metadata().ok())
+                    .map(|m| m.len())
+                    .sum();
+                Some((used, bytes, e.path()))
+            })
+            .collect();
+        let mut total: u64 = entries.iter().map(|e| e.1).sum();
+        entries.sort_by_key(|e| e.0);
+        for (_, bytes, path) in entries {
+            if total <= self.max_bytes {
+                break;
+            }
+            if std::fs::remove_dir_all(&path).is_ok() {
+                total -= bytes;
+            }
+        }
     }
 
     /// Store atomically (a folder renamed into place), ignoring failures: a cache that cannot be
@@ -103,6 +139,7 @@ pub fn expected(
     let out = task.run_reference(resolved, inputs)?;
     if t0.elapsed() >= cache.min_compute {
         cache.store(&key, &out);
+        cache.evict();
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 fn cache(dir: &std::path::Path) -> ReferenceCache {
     // Store everything, however fast, so the tiny size exercises the cache.
-    ReferenceCache { dir: dir.to_path_buf(), min_compute: Duration::ZERO }
+    ReferenceCache { dir: dir.to_path_buf(), min_compute: Duration::ZERO, max_bytes: u64::MAX }
 }
 
 #[test]
@@ -71,4 +71,32 @@ fn parallel_references_come_back_in_order() {
         let want = task.run_reference(&r, s).unwrap();
         assert_eq!(g.unwrap()[0].data.to_le_bytes(), want[0].data.to_le_bytes());
     }
+}
+
+#[test]
+fn past_its_size_limit_the_cache_evicts_the_least_recently_used_entries() {
+    let reg = Registry::embedded().unwrap();
+    let task = reg.get("relu").unwrap();
+    let r = task.resolve(SizeName::Tiny).unwrap();
+    let inputs = task.generate_inputs(&r, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let entry_bytes = (r.output_shapes[0].iter().product::<usize>() * 4) as u64;
+    // Room for two entries.
+    let c = ReferenceCache { max_bytes: 2 * entry_bytes, ..cache(dir.path()) };
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    expected(Some(&c), task, &r, &inputs, Some("seed:0")).unwrap();
+    expected(Some(&c), task, &r, &inputs, Some("seed:1")).unwrap();
+    // Make both look an hour old, then use seed:0 again: seed:1 is now the least recently used.
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        std::fs::File::open(e.unwrap().path()).unwrap().set_modified(old).unwrap();
+    }
+    expected(Some(&c), task, &r, &inputs, Some("seed:0")).unwrap();
+    expected(Some(&c), task, &r, &inputs, Some("seed:2")).unwrap();
+    assert_eq!(entries(dir.path()), 2, "the third entry evicted one");
+    // seed:0 (used recently) survived: asking again stores nothing new.
+    expected(Some(&c), task, &r, &inputs, Some("seed:0")).unwrap();
+    assert_eq!(entries(dir.path()), 2);
+    let c_all = ReferenceCache { max_bytes: u64::MAX, ..cache(dir.path()) };
+    expected(Some(&c_all), task, &r, &inputs, Some("seed:1")).unwrap();
+    assert_eq!(entries(dir.path()), 3, "seed:1 had been evicted, so it was stored again");
 }
