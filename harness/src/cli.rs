@@ -12,6 +12,11 @@ use std::path::PathBuf;
 ///   kernelsmith run --model replay:examples/replay --platform cpu
 ///   kernelsmith leaderboard --by task
 ///
+/// Platforms: cpu (C + OpenMP, everywhere), cuda (CUDA C++ via nvcc and cudarc; compile checks
+/// without a GPU: `tasks check --platform cuda --compile-only`), xla (JAX + Pallas on TPU, GPU,
+/// or a CPU in interpret mode; `platforms setup xla` installs JAX). `kernelsmith platforms` says
+/// what works on this machine.
+///
 /// Exit codes: 0 done, 1 a gate failed (a check or an evaluated kernel did not pass), 2 usage or
 /// harness error, 130 a run stopped by Ctrl-C (finished samples are kept; resume with --resume).
 #[derive(Debug, Parser)]
