@@ -54,18 +54,6 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
             if p.can_execute && !p.sandbox.iter().any(|s| s.starts_with("seccomp")) {
                 println!("  {}: sandbox: no seccomp filter in this platform's worker", p.platform);
             }
-            if let Some(peak) = p.peak {
-                let how = match p.platform.as_str() {
-                    "cpu" => "measured x2",
-                    _ => "from device attributes",
-                };
-                println!(
-                    "  {}: roofline peak ({how}, generous on purpose): {:.1} GFLOP/s, {:.1} GB/s",
-                    p.platform,
-                    peak.flops_per_s / 1e9,
-                    peak.bytes_per_s / 1e9
-                );
-            }
         }
     }
     Ok(())

@@ -102,6 +102,14 @@ pub fn probe_all(cfg: &Config) -> Vec<Probe> {
                         Err(e) => probe.notes.push(format!("sandbox probe failed: {e}")),
                     }
                     probe.peak = p.device_peak();
+                    if let Some(peak) = probe.peak {
+                        probe.notes.push(format!(
+                            "roofline peak ({}): {:.1} GFLOP/s, {:.1} GB/s",
+                            p.peak_source(),
+                            peak.flops_per_s / 1e9,
+                            peak.bytes_per_s / 1e9
+                        ));
+                    }
                 }
                 probe
             }

@@ -177,6 +177,11 @@ pub trait Platform: Send + Sync {
     fn device_peak(&self) -> Option<DevicePeak> {
         None
     }
+    /// How [`Platform::device_peak`] is obtained, for `kernelsmith platforms` (`measured on this
+    /// machine, x2`).
+    fn peak_source(&self) -> &'static str {
+        "measured"
+    }
     /// The size timed by default on this machine, when it differs from the platform's usual one
     /// (xla: `gpu` on a GPU or TPU backend, `cpu` in interpret mode on a CPU).
     fn default_size(&self) -> Option<kernelsmith_tasks::SizeName> {

@@ -181,6 +181,10 @@ impl Platform for CpuPlatform {
         "system-monotonic (paired A/B, harness-timed round trips minus the empty round trip)"
     }
 
+    fn peak_source(&self) -> &'static str {
+        "measured on this machine x2, generous on purpose"
+    }
+
     fn device_peak(&self) -> Option<DevicePeak> {
         *self.peak.get_or_init(|| {
             let identity = format!("{} | {} | {}", Self::device(), self.compiler_version, self.config.flags.join(" "));

@@ -290,6 +290,10 @@ impl Platform for CudaPlatform {
         "cuda-events (device-wide sync, L2 flushed between samples, paired A/B)"
     }
 
+    fn peak_source(&self) -> &'static str {
+        "from device attributes, generous on purpose"
+    }
+
     fn device_peak(&self) -> Option<DevicePeak> {
         self.device().ok()?.peak()
     }
