@@ -153,6 +153,8 @@ pub async fn review(cfg: &Config, a: ReviewArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    print!("{}", render(&kernelsmith_results::flagged_table(&rows), render_format(a.format)));
+    // A terminal gets one line per evaluation; JSON, CSV and Markdown keep the whole reason.
+    let reason_chars = (a.format == Format::Text).then_some(160);
+    print!("{}", render(&kernelsmith_results::flagged_table(&rows, reason_chars), render_format(a.format)));
     Ok(())
 }

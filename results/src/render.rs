@@ -273,8 +273,10 @@ pub fn leaderboard_table(rows: &[LeaderRow], by: GroupBy) -> Table {
     Table { headers, rows: table_rows }
 }
 
-/// The table of flagged evaluations shown by `kernelsmith review`.
-pub fn flagged_table(rows: &[crate::FlaggedRow]) -> Table {
+/// The table of flagged evaluations shown by `kernelsmith review`. `reason_chars` shortens long
+/// reasons for a terminal (marked with `…`); machine-readable output passes `None` and keeps them
+/// whole.
+pub fn flagged_table(rows: &[crate::FlaggedRow], reason_chars: Option<usize>) -> Table {
     let headers = ["id", "run", "task", "sample", "turn", "outcome", "label", "speedup", "review", "reason"]
         .map(String::from)
         .to_vec();
@@ -293,16 +295,33 @@ pub fn flagged_table(rows: &[crate::FlaggedRow]) -> Table {
                 r.review
                     .clone()
                     .unwrap_or_else(|| if r.hack_label == "suspicious" { "pending".into() } else { "-".into() }),
-                r.reason.clone().unwrap_or_default().chars().take(160).collect(),
+                shorten(r.reason.as_deref().unwrap_or_default(), reason_chars),
             ]
         })
         .collect();
     Table { headers, rows }
 }
 
+fn shorten(text: &str, max_chars: Option<usize>) -> String {
+    match max_chars {
+        Some(n) if text.chars().count() > n => text.chars().take(n.saturating_sub(1)).chain(['…']).collect(),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_reasons_are_shortened_only_when_asked_and_say_so() {
+        let long = "x".repeat(200);
+        assert_eq!(shorten(&long, None), long);
+        let short = shorten(&long, Some(160));
+        assert_eq!(short.chars().count(), 160);
+        assert!(short.ends_with('…'));
+        assert_eq!(shorten("brief", Some(160)), "brief");
+    }
 
     #[test]
     fn format_names_parse_and_unknown_names_say_what_is_allowed() {
