@@ -335,8 +335,9 @@ pub struct PlatformsArgs {
 #[derive(Debug, Subcommand)]
 pub enum PlatformsAction {
     /// Install what a platform needs on this machine. `xla`: a project-local venv with the pinned
-    /// JAX (jax[cpu]==0.10.2, numpy, ml_dtypes); needs network access to PyPI, does nothing when
-    /// the venv is already complete.
+    /// JAX 0.10.2 for this machine's accelerator (jax[cpu], jax[cuda13] or jax[tpu], see --jax),
+    /// numpy and ml_dtypes; needs network access to PyPI, does nothing when the venv is already
+    /// complete.
     Setup(SetupArgs),
 }
 
@@ -350,6 +351,20 @@ pub struct SetupArgs {
     /// The Python that creates the venv (3.11 or newer for JAX 0.10)
     #[arg(long, default_value = "python3", value_name = "PATH")]
     pub base_python: String,
+    /// xla: which JAX wheels to install. `auto` picks `cuda` where an NVIDIA driver is loaded,
+    /// `tpu` where /dev/accel0 exists (TPU v2-v4; on v5e and later say `tpu`), else `cpu`
+    /// (Pallas interpret mode). An accelerator the machine lacks is refused before downloading
+    #[arg(long, value_enum, default_value_t = JaxChoice::Auto)]
+    pub jax: JaxChoice,
+}
+
+/// `platforms setup xla --jax`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum JaxChoice {
+    Auto,
+    Cpu,
+    Cuda,
+    Tpu,
 }
 
 #[derive(Debug, Args)]

@@ -63,8 +63,19 @@ pub fn platforms(cfg: &Config, a: PlatformsArgs) -> anyhow::Result<()> {
 fn setup(s: crate::cli::SetupArgs) -> anyhow::Result<()> {
     match s.platform.as_str() {
         "xla" => {
-            let report =
-                kernelsmith_platform_xla::setup::setup_venv(&s.venv, &s.base_python, &mut |step| println!("{step}"))?;
+            use crate::cli::JaxChoice;
+            use kernelsmith_platform_xla::setup::{JaxBackend, setup_venv};
+            let backend = match s.jax {
+                JaxChoice::Auto => {
+                    let (backend, why) = JaxBackend::detect();
+                    println!("xla: jax[{}] for this machine: {why} (--jax overrides)", backend.extra());
+                    backend
+                }
+                JaxChoice::Cpu => JaxBackend::Cpu,
+                JaxChoice::Cuda => JaxBackend::Cuda,
+                JaxChoice::Tpu => JaxBackend::Tpu,
+            };
+            let report = setup_venv(&s.venv, &s.base_python, backend, &mut |step| println!("{step}"))?;
             println!(
                 "xla: ready ({}); `kernelsmith platforms` shows it, and `--python {}` selects this venv from elsewhere",
                 if report.changed { "installed" } else { "unchanged" },

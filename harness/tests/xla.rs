@@ -68,18 +68,42 @@ fn without_python_the_platform_says_how_to_set_it_up() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("kernelsmith platforms setup xla"), "{}", text(&o));
 }
 
+fn has_nvidia_driver() -> bool {
+    std::path::Path::new("/proc/driver/nvidia/version").exists() || std::path::Path::new("/dev/nvidia0").exists()
+}
+
 #[test]
 fn setup_is_idempotent_on_a_complete_venv() {
     if !jax_available() {
         return;
     }
-    let o = Env::new().run(&["platforms", "setup", "xla", "--venv", &repo().join(".venv").to_string_lossy()]);
+    // ./.venv holds jax[cpu]; on a machine with a GPU, `auto` would rightly want jax[cuda13].
+    let jax = if has_nvidia_driver() { "cpu" } else { "auto" };
+    let venv = repo().join(".venv");
+    let o = Env::new().run(&["platforms", "setup", "xla", "--jax", jax, "--venv", &venv.to_string_lossy()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("already has JAX 0.10.2") && out.contains("nothing to do") && out.contains("unchanged"),
+        out.contains("already has JAX 0.10.2 on backend cpu") && out.contains("nothing to do") && out.contains("unchanged"),
         "{out}"
     );
+    if jax == "auto" {
+        assert!(out.contains("xla: jax[cpu] for this machine: no NVIDIA driver"), "{out}");
+    }
+}
+
+#[test]
+fn setup_refuses_an_accelerator_the_machine_lacks_before_downloading_anything() {
+    if has_nvidia_driver() {
+        return; // this machine has the driver the refusal is about
+    }
+    let env = Env::new();
+    let venv = env.dir.path().join("gpu-venv");
+    let o = env.run(&["platforms", "setup", "xla", "--jax", "cuda", "--venv", &venv.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no NVIDIA driver") && err.contains("--jax cpu"), "{err}");
+    assert!(!venv.exists(), "a refused setup created {}", venv.display());
 }
 
 #[test]

@@ -204,13 +204,13 @@ impl XlaPlatform {
             let script = write_worker_script(&self.config.cache_dir);
             let probe = match (&self.config.python, &script) {
                 (None, _) => Err(format!(
-                    "no Python for the xla platform (looked for {}); run `kernelsmith platforms setup xla` to create ./.venv with jax[cpu]=={JAX_VERSION}, or pass --python / set KERNELSMITH_PYTHON",
+                    "no Python for the xla platform (looked for {}); run `kernelsmith platforms setup xla` to create ./.venv with JAX {JAX_VERSION} for this machine, or pass --python / set KERNELSMITH_PYTHON",
                     self.config.searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
                 )),
                 (Some(_), Err(e)) => Err(e.clone()),
                 (Some(py), Ok(s)) => {
                     let fix = format!(
-                        "run `kernelsmith platforms setup xla` (installs jax[cpu]=={JAX_VERSION} into ./.venv) or point --python / KERNELSMITH_PYTHON at a venv with JAX"
+                        "run `kernelsmith platforms setup xla` (installs JAX {JAX_VERSION} for this machine into ./.venv) or point --python / KERNELSMITH_PYTHON at a venv with JAX"
                     );
                     probe_python(py, s, Duration::from_secs(120))
                         .map_err(|e| format!("{e}; {fix}"))
