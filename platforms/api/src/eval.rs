@@ -824,15 +824,36 @@ fn time_pair(cx: &mut Ctx, worker: &mut WorkerProcess, dir: &Path) -> Result<Opt
             }
         };
     }
-    // Warm-up, measuring the last call of each kernel to choose repetitions per sample.
+    // Warm-up, one call of each kernel at a time.
     let (mut tc, mut tb) = (0.0f64, 0.0f64);
     for i in 0..opts.warmup.max(1) {
         tc = sample!(Which::Candidate, 1, i % n_sets);
         tb = sample!(Which::Baseline, 1, i % n_sets);
     }
+    // Repetitions per sample, grown until one sample lasts `min_sample` (as timeit's autorange
+    // does). A single call is a poor guide for a kernel much faster than the round trip: its time
+    // is the difference of two nearly equal round trips, so sizing from it once left samples a
+    // fraction of `min_sample` long, with the round-trip subtraction a large share of each.
     let min_ns = opts.min_sample.as_nanos() as f64;
-    let reps_for = |t: f64| -> u32 { (min_ns / t.max(1.0)).ceil().clamp(1.0, 100_000.0) as u32 };
-    let (rc, rb) = (reps_for(tc), reps_for(tb));
+    let mut autorange = |kernel: Which, mut per_call: f64| -> Result<u32, (Outcome, String)> {
+        let mut reps = 1u32;
+        let mut round = 0;
+        while per_call * reps as f64 <= min_ns && reps < MAX_REPS_PER_SAMPLE {
+            let grow = (1.2 * min_ns / (per_call * reps as f64).max(1.0)).clamp(2.0, 10.0);
+            reps = ((reps as f64 * grow).ceil() as u32).min(MAX_REPS_PER_SAMPLE);
+            per_call = sampler.sample(cx, worker, kernel, reps, round % n_sets)?;
+            round += 1;
+        }
+        Ok(reps)
+    };
+    let rc = match autorange(Which::Candidate, tc) {
+        Ok(r) => r,
+        Err(fail) => return Ok(Some(fail)),
+    };
+    let rb = match autorange(Which::Baseline, tb) {
+        Ok(r) => r,
+        Err(fail) => return Ok(Some(fail)),
+    };
     let mut candidate_ns = Vec::with_capacity(opts.pairs as usize);
     let mut baseline_ns = Vec::with_capacity(opts.pairs as usize);
     for pair in 0..opts.pairs {
@@ -940,6 +961,9 @@ fn refilled_inputs(old: &[Tensor], fresh: &[Tensor]) -> Vec<Tensor> {
         })
         .collect()
 }
+
+/// At most this many calls make one timing sample, however fast the kernel.
+const MAX_REPS_PER_SAMPLE: u32 = 100_000;
 
 /// Times samples with the harness's own clock.
 struct Sampler {

@@ -208,10 +208,7 @@ fn handle(req: Request, st: &mut State) -> Response {
             // hid from the timer (a thread it left running).
             let snapshot: Vec<Vec<u8>> = outs.iter().map(|b| b.bytes().to_vec()).collect();
             let after: Vec<String> = ins.iter().map(|b| hash_bytes(b.bytes())).collect();
-            if settle_ms > 0 {
-                std::thread::sleep(std::time::Duration::from_millis(settle_ms as u64));
-            }
-            let late_write = outs.iter().zip(&snapshot).any(|(b, s)| b.bytes() != s.as_slice());
+            let late_write = written_after_return(&outs, &snapshot, settle_ms);
             for (s, f) in snapshot.iter().zip(&outputs) {
                 if let Err(e) = std::fs::write(&f.path, s) {
                     return err(format!("cannot write {}: {e}", f.path.display()));
@@ -287,6 +284,45 @@ fn handle(req: Request, st: &mut State) -> Response {
         }
         Request::Exit => Response::Ok,
     }
+}
+
+/// Whether `outs` changed after the call returned: wait `settle_ms`, then keep looking while some
+/// other thread of this process is still runnable, for at most [`SETTLE_CAP_MS`]. On a loaded
+/// machine a thread the kernel left running may not get a core within the settle time at all,
+/// and would then write its hidden work only after this check had passed.
+fn written_after_return(outs: &[Buf], snapshot: &[Vec<u8>], settle_ms: u32) -> bool {
+    let changed = || outs.iter().zip(snapshot).any(|(b, s)| b.bytes() != s.as_slice());
+    if settle_ms == 0 {
+        return changed();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(settle_ms as u64));
+    let deadline = Instant::now() + std::time::Duration::from_millis(SETTLE_CAP_MS);
+    loop {
+        if changed() {
+            return true;
+        }
+        if Instant::now() >= deadline || !another_thread_runnable() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// The longest a call's late-write check waits for runnable threads (OpenMP's idle workers spin
+/// for a few milliseconds after a parallel region before they sleep).
+const SETTLE_CAP_MS: u64 = 250;
+
+/// Whether a thread of this process other than the calling one is running or waiting for a core
+/// (state `R` in `/proc/self/task/<tid>/stat`).
+fn another_thread_runnable() -> bool {
+    // SAFETY: gettid has no preconditions.
+    let me = unsafe { libc::gettid() }.to_string();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return false };
+    tasks.flatten().filter(|t| t.file_name().to_str() != Some(me.as_str())).any(|t| {
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // The state follows the command name, which is in parentheses and may contain spaces.
+        stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('R'))
+    })
 }
 
 /// Run the worker loop on stdin/stdout until `exit` or EOF. Returns the process exit code.
