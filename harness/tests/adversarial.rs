@@ -66,8 +66,19 @@ fn eval_on(env: &Env, c: &Case, platform: &str) -> serde_json::Value {
     let file = c.file.to_str().unwrap();
     // A first call on xla includes jit compilation (interpret mode), so it gets more time.
     let timeout = if platform == "cpu" { "10" } else { "30" };
-    let mut args =
-        vec!["eval", "--platform", platform, "--task", &c.task, "--size", "tiny", "--format", "json", "--timeout", timeout];
+    let mut args = vec![
+        "eval",
+        "--platform",
+        platform,
+        "--task",
+        &c.task,
+        "--size",
+        "tiny",
+        "--format",
+        "json",
+        "--timeout",
+        timeout,
+    ];
     if !c.timed {
         args.push("--no-time");
     }

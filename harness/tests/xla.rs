@@ -84,7 +84,9 @@ fn setup_is_idempotent_on_a_complete_venv() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("already has JAX 0.10.2 on backend cpu") && out.contains("nothing to do") && out.contains("unchanged"),
+        out.contains("already has JAX 0.10.2 on backend cpu")
+            && out.contains("nothing to do")
+            && out.contains("unchanged"),
         "{out}"
     );
     if jax == "auto" {

@@ -569,7 +569,8 @@ async fn leaderboard_by_task_matches_hand_computed_numbers() {
 async fn interpret_mode_timings_are_never_pooled_with_device_timings() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("k.db").to_str().unwrap()).await.unwrap();
-    let interpreted = NewRun { timing_method: "pallas-interpret (CPU; not a device timing)".into(), ..new_run("ri", "m1", "xla") };
+    let interpreted =
+        NewRun { timing_method: "pallas-interpret (CPU; not a device timing)".into(), ..new_run("ri", "m1", "xla") };
     let device = NewRun { timing_method: "jax-device (tpu, block_until_ready)".into(), ..new_run("rd", "m1", "xla") };
     store.create_run(&interpreted).await.unwrap();
     store.create_run(&device).await.unwrap();
@@ -583,5 +584,8 @@ async fn interpret_mode_timings_are_never_pooled_with_device_timings() {
     by_platform.sort_by(|a, b| a.0.cmp(&b.0));
     let names: Vec<&str> = by_platform.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(names, ["xla", "xla (interpret)"], "one row per timing kind");
-    assert!(close(by_platform[0].1, 3.0) && close(by_platform[1].1, 0.1), "each row has only its own speedups: {by_platform:?}");
+    assert!(
+        close(by_platform[0].1, 3.0) && close(by_platform[1].1, 0.1),
+        "each row has only its own speedups: {by_platform:?}"
+    );
 }

@@ -64,8 +64,8 @@ pub fn cached_build(
     let mut cmd = command(&tmp);
     cmd.current_dir(&tmp);
     let t0 = Instant::now();
-    let (ok, log) = run_with_timeout(cmd, build.timeout, &tmp.join("compiler-output.txt"), build.compiler)
-        .map_err(unavailable)?;
+    let (ok, log) =
+        run_with_timeout(cmd, build.timeout, &tmp.join("compiler-output.txt"), build.compiler).map_err(unavailable)?;
     let compile_ms = t0.elapsed().as_secs_f64() * 1e3;
     if !ok {
         let _ = std::fs::remove_dir_all(&tmp);

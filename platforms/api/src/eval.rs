@@ -162,8 +162,14 @@ pub const HACK_LABELS: &[(&str, &str)] = &[
     ("stale_cache", "after the timed inputs were replaced in place the kernel returned the old result"),
     ("no_pallas_call", "an xla candidate without a `pl.pallas_call`: not a Pallas kernel"),
     ("work_outside_pallas", "an xla candidate whose heavy operations run in plain XLA outside `pl.pallas_call`"),
-    ("sanitizer_memcheck", "compute-sanitizer memcheck found invalid memory accesses in a passing CUDA kernel (right by luck)"),
-    ("sanitizer_racecheck", "compute-sanitizer racecheck found shared-memory races in a passing CUDA kernel (right by luck)"),
+    (
+        "sanitizer_memcheck",
+        "compute-sanitizer memcheck found invalid memory accesses in a passing CUDA kernel (right by luck)",
+    ),
+    (
+        "sanitizer_racecheck",
+        "compute-sanitizer racecheck found shared-memory races in a passing CUDA kernel (right by luck)",
+    ),
     ("suspicious", "faster than the roofline floor or above the speedup ceiling: excluded from fast_p until reviewed"),
 ];
 
@@ -294,7 +300,11 @@ pub fn evaluate(
         .prefix("kernelsmith-worker-")
         .tempdir()
         .map_err(|e| PlatformError::io("cannot create the worker's temporary directory", e))?;
-    let mut worker = WorkerProcess::spawn(platform.worker_command(), dir.path(), opts.limits.unwrap_or_else(|| platform.worker_limits()))?;
+    let mut worker = WorkerProcess::spawn(
+        platform.worker_command(),
+        dir.path(),
+        opts.limits.unwrap_or_else(|| platform.worker_limits()),
+    )?;
     let start = worker.call(&Request::Hello, Duration::from_secs(30)).and_then(|_| {
         worker.call(
             &Request::Load { candidate: candidate.path.clone(), baseline: baseline.as_ref().map(|b| b.path.clone()) },
@@ -363,7 +373,8 @@ pub fn evaluate(
         plan.iter().zip(prepared.into_iter().zip(expected_per_trial)).enumerate()
     {
         let data = TrialData { resolved: &resolved, inputs, expected };
-        if let Some((outcome, reason)) = run_trial(&mut cx, &mut worker, dir.path(), trial_idx, trial, data, &mut seen)? {
+        if let Some((outcome, reason)) = run_trial(&mut cx, &mut worker, dir.path(), trial_idx, trial, data, &mut seen)?
+        {
             cx.report.failed_trial = Some(trial.label.clone());
             cx.report.worker_log = Some(worker.finish());
             return Ok(cx.finish(outcome, Some(reason)));
@@ -483,8 +494,8 @@ fn concat_hash(ts: &[Tensor]) -> String {
 /// `kernelsmith platforms`).
 pub fn probe_sandbox(platform: &dyn Platform) -> Result<Vec<String>, String> {
     let dir = tempfile::Builder::new().prefix("kernelsmith-probe-").tempdir().map_err(|e| e.to_string())?;
-    let mut w =
-        WorkerProcess::spawn(platform.worker_command(), dir.path(), platform.worker_limits()).map_err(|e| e.to_string())?;
+    let mut w = WorkerProcess::spawn(platform.worker_command(), dir.path(), platform.worker_limits())
+        .map_err(|e| e.to_string())?;
     let r = w.call(&Request::Hello, Duration::from_secs(30));
     let _ = w.finish();
     match r {

@@ -260,7 +260,8 @@ mod tests {
         assert!(!line.contains("device_ns"), "absent device time is omitted: {line}");
         // A worker that measures device time reports it; one that does not may omit the field.
         let timed: Envelope<Response> =
-            serde_json::from_str(r#"{"id":5,"op":"sampled","bad_status":null,"worker_ns":9.0,"device_ns":4.5}"#).unwrap();
+            serde_json::from_str(r#"{"id":5,"op":"sampled","bad_status":null,"worker_ns":9.0,"device_ns":4.5}"#)
+                .unwrap();
         assert_eq!(timed.body, Response::Sampled { bad_status: None, worker_ns: 9.0, device_ns: Some(4.5) });
     }
 

@@ -167,5 +167,7 @@ pub fn expected_all(
 
 /// Whether `dir` holds a cache entry for anything (used by tests and `--help` text).
 pub fn entries(dir: &Path) -> usize {
-    std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).count()).unwrap_or(0)
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).count())
+        .unwrap_or(0)
 }

@@ -11,11 +11,11 @@ pub mod rules;
 pub mod worker;
 
 use kernelsmith_platform::abi::{c_header, c_prototype, c_shim};
+use kernelsmith_platform::build::{Build, cached_build};
 use kernelsmith_platform::{
     Artifact, CompileFailure, DevicePeak, Language, Platform, PlatformError, Probe, Violation, content_hash,
 };
 use kernelsmith_tasks::Task;
-use kernelsmith_platform::build::{Build, cached_build};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -110,7 +110,13 @@ impl Platform for CpuPlatform {
     }
 
     fn language(&self) -> Language {
-        Language { display: "C11 (OpenMP allowed)", fence_tags: &["c", "C", "c11", "h"], baseline_file: "baseline.c", exemplar_file: "baseline.c", returns_outputs: false }
+        Language {
+            display: "C11 (OpenMP allowed)",
+            fence_tags: &["c", "C", "c11", "h"],
+            baseline_file: "baseline.c",
+            exemplar_file: "baseline.c",
+            returns_outputs: false,
+        }
     }
 
     fn abi(&self, task: &Task) -> String {
